@@ -1,0 +1,203 @@
+"""JSON-line logs, Prometheus metrics and the request-size limit, as one ASGI middleware.
+
+Nothing here ever reads or records the submitted text.
+"""
+
+import logging
+import sys
+import time
+import uuid
+from typing import Any
+
+import orjson
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("service")
+
+REQUESTS = Counter("triage_requests_total", "HTTP requests", ["method", "path", "status"])
+LATENCY = Histogram(
+    "triage_request_seconds",
+    "HTTP request latency",
+    ["path"],
+    buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
+PREDICTIONS = Counter("triage_predictions_total", "Predictions by condition", ["condition"])
+RED_FLAGS = Counter("triage_red_flags_total", "Red flags raised by category", ["category"])
+TRIAGE = Counter("triage_levels_total", "Answers by triage level", ["level"])
+ERRORS = Counter("triage_errors_total", "Error responses by status", ["status"])
+KNOWN_PATHS = frozenset(
+    {
+        "/",
+        "/healthz",
+        "/readyz",
+        "/v1/predict",
+        "/v1/predict/batch",
+        "/v1/model",
+        "/metrics",
+        "/admin/reload",
+        "/docs",
+        "/openapi.json",
+    }
+)
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message"}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "message": record.getMessage(),
+        }
+        entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
+        return orjson.dumps(entry, default=str).decode()
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Called by create_app, not at import, so importing never changes logging."""
+    if any(isinstance(h.formatter, JsonFormatter) for h in log.handlers):
+        log.setLevel(level.upper())
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    log.addHandler(handler)
+    log.setLevel(level.upper())
+    log.propagate = False
+
+
+def metrics_response() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _problem(status: int, title: str, detail: str) -> bytes:
+    return orjson.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail})
+
+
+class RequestObserver:
+    """Times, counts and logs every HTTP request, and refuses bodies over the size limit."""
+
+    def __init__(self, app: ASGIApp, state: Any, max_body_bytes: int) -> None:
+        self.app = app
+        self.state = state
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = _request_id(scope)
+        status = 500
+        path = scope["path"] if scope["path"] in KNOWN_PATHS else "other"
+
+        async def send_observed(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            if scope["method"] in ("POST", "PUT", "PATCH"):
+                body = await self._read_body(receive)
+                if body is None:
+                    await _send_problem(
+                        send_observed,
+                        413,
+                        "Request too large",
+                        f"The body is over {self.max_body_bytes} bytes.",
+                    )
+                    return
+                receive = _replay(body)
+            await self.app(scope, receive, send_observed)
+        finally:
+            self._record(scope, path, status, time.perf_counter() - started, request_id)
+
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        """The whole body, or None once it passes the limit (the rest is not kept)."""
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    def _record(
+        self, scope: Scope, path: str, status: int, seconds: float, request_id: str
+    ) -> None:
+        REQUESTS.labels(scope["method"], path, str(status)).inc()
+        LATENCY.labels(path).observe(seconds)
+        if status >= 400:
+            ERRORS.labels(str(status)).inc()
+        results = scope.get("triage.results") or ()
+        labels, categories = [], set()
+        for result in results:
+            condition = result["condition"] or "abstained"
+            labels.append(condition)
+            PREDICTIONS.labels(condition).inc()
+            TRIAGE.labels(result["triage"]).inc()
+            for flag in result["red_flags"]:
+                categories.add(flag["category"])
+                RED_FLAGS.labels(flag["category"]).inc()
+        assessor = getattr(self.state, "assessor", None)
+        fields: dict[str, Any] = {
+            "event": "request",
+            "request_id": request_id,
+            "method": scope["method"],
+            "path": path,
+            "status": status,
+            "latency_ms": round(seconds * 1000, 3),
+            "model_version": assessor.version if assessor else None,
+        }
+        if results:
+            fields["labels"] = labels if len(labels) > 1 else labels[0]
+            fields["red_flag_categories"] = sorted(categories)
+        log.info("request", extra=fields)
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id" and 0 < len(value) <= 64 and value.isascii():
+            return value.decode()
+    return uuid.uuid4().hex[:16]
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+async def _send_problem(send: Send, status: int, title: str, detail: str) -> None:
+    body = _problem(status, title, detail)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,98 @@
+"""Combine the model's prediction and the red flags into a triage level and advice."""
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from service.predictor import Prediction
+from service.red_flags import RedFlag
+
+
+class TriageLevel(StrEnum):
+    EMERGENCY = "emergency"
+    SEE_DOCTOR = "see_doctor"
+    SELF_CARE = "self_care"
+
+
+NOT_A_DIAGNOSIS = (
+    "This is not a diagnosis: it says which condition the description most resembles. "
+    "A clinician should assess you."
+)
+
+# Usual care, in plain words, from the domain brief (shared/domain.md).
+CARE = {
+    "muscle_strain": "Often a strain of the back muscles or ligaments. It usually settles within "
+    "days to weeks with gentle movement, ice or heat, stretching and over-the-counter pain "
+    "relief.",
+    "poor_posture": "Often postural pain. Regular breaks, exercise, a supportive adjusted chair "
+    "and workstation, and good lifting technique usually help.",
+    "fibromyalgia": "The pattern resembles fibromyalgia, a long-term pain condition. A doctor can "
+    "help with medication, exercise, sleep and stress care.",
+    "arthritis": "The pattern resembles arthritis of the spine or hips. A doctor or "
+    "physiotherapist can advise on exercise, physical therapy and medication.",
+    "sciatica": "The pattern resembles sciatica (pressure on the sciatic nerve). It often settles "
+    "with gentle activity and pain relief; see a doctor if it persists or you have numbness, "
+    "tingling or weakness.",
+    "spinal_infection": "Back pain with signs of infection needs a doctor urgently: spinal "
+    "infections are treated with antibiotics.",
+    "ankylosing_spondylitis": "The pattern resembles ankylosing spondylitis, an inflammatory "
+    "condition of the spine. A doctor can arrange tests and treatment.",
+}
+SEE_DOCTOR_CONDITIONS = frozenset(
+    {"spinal_infection", "ankylosing_spondylitis", "arthritis", "fibromyalgia"}
+)
+SELF_CARE_CONDITIONS = frozenset({"muscle_strain", "poor_posture", "sciatica"})
+# Self-care needs the model to be fairly sure the condition is a self-care one.
+SELF_CARE_MIN_PROBABILITY = 0.7
+# Severe, persistent or recurring pain, or pain with other symptoms: see a doctor.
+SEE_DOCTOR_SIGNS = re.compile(
+    r"\b(severe|excruciating|unbearable|agony|worst|(for|over|past|last)\s+(\w+\s+)?(weeks|months|"
+    r"years)|\d+\s*(weeks|months|/52|/12)|keeps?\s+(coming|getting)|recurr\w*|again\s+and\s+again|"
+    r"not\s+(getting\s+)?better|no\s+better|worse|numb\w*|tingl\w*|pins\s+and\s+needles|weak\w*|"
+    r"stiff\w*\s+(all|every)|painkillers\s+(don.?t|not)|nothing\s+helps)\b",
+    re.IGNORECASE,
+)
+
+EMERGENCY_ADVICE = (
+    "Seek immediate medical help (emergency department or emergency services): the description "
+    "includes signs that need urgent assessment."
+)
+ABSTAIN_ADVICE = (
+    "This does not look like a description of lower back or leg pain, so no condition is "
+    "suggested. If you are unwell, contact a doctor, pharmacist or your local health service."
+)
+SEE_DOCTOR_ADVICE = "See a doctor soon."
+SELF_CARE_ADVICE = (
+    "Home care is likely to help; see a doctor if it does not improve in a few weeks."
+)
+
+
+@dataclass(frozen=True)
+class TriageDecision:
+    level: TriageLevel
+    advice: str
+
+
+def decide(text: str, prediction: Prediction, red_flags: list[RedFlag]) -> TriageDecision:
+    """Red flags always win; then the condition, its certainty and signs of severity decide."""
+    if red_flags:
+        categories = ", ".join(sorted({flag.category.replace("_", " ") for flag in red_flags}))
+        return TriageDecision(
+            TriageLevel.EMERGENCY,
+            f"{EMERGENCY_ADVICE} Signs found: {categories}. {NOT_A_DIAGNOSIS}",
+        )
+    if prediction.abstained or prediction.condition is None:
+        return TriageDecision(TriageLevel.SEE_DOCTOR, f"{ABSTAIN_ADVICE} {NOT_A_DIAGNOSIS}")
+    care = CARE.get(prediction.condition, "")
+    probabilities = prediction.probabilities
+    self_care = (
+        prediction.condition in SELF_CARE_CONDITIONS
+        and sum(probabilities.get(label, 0.0) for label in SELF_CARE_CONDITIONS)
+        >= SELF_CARE_MIN_PROBABILITY
+        and not SEE_DOCTOR_SIGNS.search(text)
+    )
+    level = TriageLevel.SELF_CARE if self_care else TriageLevel.SEE_DOCTOR
+    general = SELF_CARE_ADVICE if self_care else SEE_DOCTOR_ADVICE
+    return TriageDecision(
+        level, " ".join(part for part in (care, general, NOT_A_DIAGNOSIS) if part)
+    )

@@ -1,0 +1,1 @@
+"""Training side: labelled text in, a verified model folder out."""

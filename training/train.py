@@ -1,0 +1,240 @@
+"""Fit, cross-validate and write a versioned model folder (python -m training.train)."""
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score, log_loss
+from sklearn.model_selection import (
+    ParameterGrid,
+    StratifiedKFold,
+    cross_val_predict,
+    cross_validate,
+)
+
+from training.artifacts import runtime_versions, sha256_of, write_model_folder
+from training.data import DataError, LabelledData, load_labelled_data, load_texts
+from training.model_card import render_model_card
+from training.pipeline import DEFAULT_PARAMS, PARAM_GRID, build_pipeline, build_search_pipeline
+
+DEFAULT_DATA = Path("datasets/train.csv")
+DEFAULT_MODELS = Path("models")
+# In-scope texts we accept losing to each abstention rule, measured on held-out folds.
+IN_SCOPE_LOSS_CONFIDENCE = 0.02
+IN_SCOPE_LOSS_SCOPE = 0.02
+
+
+def progress(message: str) -> None:
+    print(f"[train] {message}", file=sys.stderr, flush=True)
+
+
+def search_hyperparameters(
+    data: LabelledData, grid: dict[str, list[Any]], folds: int, seed: int, n_jobs: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Stratified k-fold over the grid; the best mean macro-F1 wins, earlier candidates on ties."""
+    candidates = list(ParameterGrid(grid))
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    results = []
+    for number, candidate in enumerate(candidates, 1):
+        params = {**DEFAULT_PARAMS, **candidate}
+        started = time.perf_counter()
+        scores = cross_validate(
+            build_search_pipeline(params, seed),
+            data.texts,
+            data.labels,
+            cv=splitter,
+            scoring="f1_macro",
+            n_jobs=n_jobs,
+        )["test_score"]
+        results.append(
+            {
+                "params": candidate,
+                "macro_f1_mean": float(scores.mean()),
+                "macro_f1_std": float(scores.std()),
+            }
+        )
+        progress(
+            f"grid {number}/{len(candidates)} {candidate}: macro-F1 {scores.mean():.3f} "
+            f"± {scores.std():.3f} ({time.perf_counter() - started:.1f}s)"
+        )
+    best = max(results, key=lambda r: r["macro_f1_mean"])
+    return {**DEFAULT_PARAMS, **best["params"]}, results
+
+
+def lowest_quantile(values: np.ndarray, share: float) -> float:
+    """A threshold below which about `share` of the values fall."""
+    return float(np.quantile(values, share, method="lower")) if len(values) else 0.0
+
+
+def fit_scope(
+    pipeline, data: LabelledData, out_of_scope: list[str] | None, folds: int, seed: int
+) -> tuple[LogisticRegression | None, dict[str, Any]]:
+    """A binary in-scope model on the classifier's own features, and its held-out threshold."""
+    if out_of_scope is None:
+        return None, {"scope": None}
+    texts = data.texts + out_of_scope
+    in_scope = np.array([1] * len(data.texts) + [0] * len(out_of_scope))
+    features = pipeline.named_steps["features"].transform(texts)
+    model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000, random_state=seed)
+    held_out = cross_val_predict(
+        model,
+        features,
+        in_scope,
+        method="predict_proba",
+        cv=StratifiedKFold(folds, shuffle=True, random_state=seed),
+    )[:, 1]
+    threshold = lowest_quantile(held_out[in_scope == 1], IN_SCOPE_LOSS_SCOPE)
+    model.fit(features, in_scope)
+    caught = float((held_out[in_scope == 0] < threshold).mean())
+    progress(f"scope model: threshold {threshold:.3f}, held-out out-of-scope caught {caught:.1%}")
+    return model, {"scope": threshold, "scope_held_out_out_of_scope_abstention": caught}
+
+
+def version_id(data_sha: str, params: dict[str, Any], seed: int, created: datetime) -> str:
+    fingerprint = hashlib.sha256(f"{data_sha}|{sorted(params.items())}|{seed}".encode()).hexdigest()
+    return f"{created:%Y%m%dT%H%M%SZ}-{fingerprint[:8]}"
+
+
+def train(
+    data_path: Path,
+    models_dir: Path,
+    text_col: str = "text",
+    label_col: str = "label",
+    out_of_scope_path: Path | None = None,
+    seed: int = 42,
+    folds: int = 5,
+    grid: dict[str, list[Any]] | None = None,
+    n_jobs: int = 2,
+) -> Path:
+    """Validate, search, fit, evaluate held-out folds, and write the model folder."""
+    started = time.perf_counter()
+    data = load_labelled_data(
+        data_path, text_col, label_col, min_rows_per_label=folds, log=progress
+    )
+    out_of_scope = load_texts(out_of_scope_path) if out_of_scope_path else None
+    progress(f"{data_path}: {len(data.frame)} rows, {len(data.counts())} labels")
+
+    grid = PARAM_GRID if grid is None else grid
+    if any(len(values) > 1 for values in grid.values()):
+        params, search = search_hyperparameters(data, grid, folds, seed, n_jobs)
+    else:
+        params, search = {**DEFAULT_PARAMS, **{k: v[0] for k, v in grid.items()}}, []
+    progress(f"chosen hyperparameters: {params}")
+
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    progress(f"held-out probabilities over {folds} folds ...")
+    held_out = cross_val_predict(
+        build_pipeline(params, seed),
+        data.texts,
+        data.labels,
+        cv=splitter,
+        method="predict_proba",
+        n_jobs=n_jobs,
+    )
+    labels = sorted(data.counts())
+    predicted = np.array(labels)[held_out.argmax(axis=1)]
+    cv_scores = {
+        "folds": folds,
+        "accuracy": float(accuracy_score(data.labels, predicted)),
+        "macro_f1": float(f1_score(data.labels, predicted, average="macro")),
+        "log_loss": float(log_loss(data.labels, held_out, labels=labels)),
+    }
+    progress(f"held-out macro-F1 {cv_scores['macro_f1']:.3f}, accuracy {cv_scores['accuracy']:.3f}")
+
+    progress("fitting the final model on all rows ...")
+    pipeline = build_pipeline(params, seed).fit(data.texts, data.labels)
+    scope, scope_thresholds = fit_scope(pipeline, data, out_of_scope, folds, seed)
+    thresholds = {
+        "confidence": lowest_quantile(held_out.max(axis=1), IN_SCOPE_LOSS_CONFIDENCE),
+        **scope_thresholds,
+    }
+
+    created = datetime.now(UTC).replace(microsecond=0)
+    data_sha = sha256_of(data_path)
+    version = version_id(data_sha, params, seed, created)
+    metadata = {
+        "version": version,
+        "created_at": created.isoformat(),
+        "runtime": runtime_versions(),
+        "labels": labels,
+        "rows_per_label": data.counts(),
+        "training_data": {
+            "path": str(data_path),
+            "sha256": data_sha,
+            "rows": len(data.frame),
+            "text_col": text_col,
+            "label_col": label_col,
+            "dropped_duplicate_rows": data.dropped_duplicates,
+        },
+        "out_of_scope_data": (
+            {
+                "path": str(out_of_scope_path),
+                "sha256": sha256_of(out_of_scope_path),
+                "rows": len(out_of_scope),
+            }
+            if out_of_scope
+            else None
+        ),
+        "seed": seed,
+        "hyperparameters": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
+        "search": search,
+        "cv_scores": cv_scores,
+        "thresholds": thresholds,
+        "training_seconds": round(time.perf_counter() - started, 1),
+    }
+    bundle = {"pipeline": pipeline, "scope": scope}
+    folder = write_model_folder(models_dir, version, bundle, metadata, render_model_card(metadata))
+    progress(f"wrote {folder} in {metadata['training_seconds']}s; {models_dir}/latest -> {version}")
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="labelled CSV")
+    parser.add_argument("--text-col", default="text")
+    parser.add_argument("--label-col", default="label")
+    parser.add_argument(
+        "--out-of-scope",
+        type=Path,
+        default=None,
+        help="CSV of texts the model should abstain on (column 'text')",
+    )
+    parser.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=2, help="parallel fits")
+    parser.add_argument(
+        "--params",
+        type=json.loads,
+        default=None,
+        help="fixed hyperparameters as JSON, skipping the search, e.g. '{\"C\": 10}'",
+    )
+    args = parser.parse_args(argv)
+    grid = {k: [v] for k, v in args.params.items()} if args.params else None
+    try:
+        train(
+            args.data,
+            args.models_dir,
+            args.text_col,
+            args.label_col,
+            args.out_of_scope,
+            args.seed,
+            args.folds,
+            grid,
+            args.jobs,
+        )
+    except DataError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
