@@ -3,13 +3,19 @@
 Context follows the spirit of ConText (Harkema et al., 2009): a sign is suppressed only when
 a cue in its own clause says it is negated, resolved history, hypothetical, or someone else's.
 A scope ends at sentence punctuation and at words such as "but". When in doubt, it flags.
+
+Speed: every rule is also compiled into one RE2 set (linear-time automaton), which says in a
+single pass which rules can match; Python's `re` then finds the exact spans for those rules
+only, inside the sentences RE2 pointed at. Rules are written for Python `re`; look-arounds are
+dropped for the RE2 pass, which therefore finds a superset and never hides a match.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import re2
 import yaml
 
 CATEGORIES = (
@@ -23,7 +29,24 @@ CATEGORIES = (
 DEFAULT_RULES_FILE = Path(__file__).with_name("red_flags.yaml")
 _FLAGS = re.IGNORECASE
 _WORD = re.compile(r"[\w'’/+-]+")
-_FIRST_PERSON = re.compile(r"\b(i|i'm|i’m|im|i've|i’ve|ive|me|myself)\b", _FLAGS)
+_FIRST_PERSON = re.compile(r"\b(i|i'm|i’m|im|i've|i’ve|ive|i'd|me|myself)\b", _FLAGS)
+# "Your back" in a question is usually the writer's own back.
+_SELF_REFERENCE = re.compile(
+    r"\b(i|i'm|i’m|im|i've|i’ve|ive|i'd|me|my|mine|myself|having\s+had)\b|\byour\s+(back|stomach|belly|tummy|"
+    r"legs?|foot|feet|bladder|bowels?|bum|bottom|groin|spine|hips?|toes|thighs?)\b",
+    _FLAGS,
+)
+_SELF_COMPLAINT = re.compile(
+    r"\b(i|i'm|i’m|im|i've|i’ve|ive|me|myself)\b|\bmy\s+(own\s+)?(back|legs?|hips?|spine|bum|buttocks?|"
+    r"foot|feet|knees?|thighs?|calf|pain)\b",
+    _FLAGS,
+)
+# The writer describing their own pain, anywhere in the text: then the writer is the patient.
+_WRITER_COMPLAINT = re.compile(
+    r"\b(my|mine)\s+(own\s+)?(lower\s+)?(back|legs?|hips?|spine)\b|\bmine'?s\b|\bi('?m|\s+am|"
+    r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)",
+    _FLAGS,
+)
 _RELATIVE = (
     r"(father|mother|dad|daddy|mum|mummy|mom|mommy|parents?|brother|sister|grand\w+|gran|nan|"
     r"nana|granny|aunt|auntie|uncle|cousin|son|daughter|husband|wife|partner|boyfriend|"
@@ -32,7 +55,7 @@ _RELATIVE = (
 _PATIENT_RELATIVE = re.compile(rf"\b(?:my|our)\s+(?:\w+\s+)?{_RELATIVE}\b", _FLAGS)
 _COMPLAINT = re.compile(
     r"\b(back|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
-    r"stiff\w*|numb\w*|agony|walk\w*|limp\w*)\b",
+    r"stiff\w*|numb\w*|agony)\b",
     _FLAGS,
 )
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
@@ -43,14 +66,41 @@ _CLAUSAL_START = re.compile(
     _FLAGS,
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
-_TOKEN = re.compile(r"\w+")
-# Rules are looked up by the first letters of the words in a text, so most rules never run.
-TRIGGER_PREFIX = 3
+_SENTENCE_START = re.compile(r"[.!?\n][^.!?\n]*\Z")
+_UPPERCASE = re.compile(r"(?<!\\)[A-Z]")
+# Curly quotes are folded so that "can’t" matches rules written with "can't".
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+_LOOKAROUND = ("(?!", "(?=", "(?<!", "(?<=")
 
 
-def trigger_keys(text: str) -> set[str]:
-    """The word prefixes that decide which rules can possibly match a text."""
-    return {token[:TRIGGER_PREFIX] for token in _TOKEN.findall(text.lower())}
+def fold(text: str) -> str:
+    """Lowercase without changing length, so offsets in the folded text fit the original."""
+    folded = text.lower().translate(_QUOTES)
+    if len(folded) != len(text):
+        folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text).translate(_QUOTES)
+    return folded
+
+
+def without_lookarounds(pattern: str) -> str:
+    """The pattern with look-around groups removed: it matches a superset of the original."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith(_LOOKAROUND, i):
+            depth = 0
+            while i < len(pattern):
+                if pattern[i] == "\\":
+                    i += 2
+                    continue
+                depth += pattern[i] == "("
+                depth -= pattern[i] == ")"
+                i += 1
+                if depth == 0:
+                    break
+            continue
+        step = 2 if pattern[i] == "\\" else 1
+        out.append(pattern[i : i + step])
+        i += step
+    return "".join(out)
 
 
 class RulesError(ValueError):
@@ -86,18 +136,44 @@ class Rule:
     category: str
     description: str
     pattern: re.Pattern[str]
-    history_counts: bool
-    triggers: frozenset[str]
+    prefilter: Any = field(repr=False)  # the RE2 form of `pattern`, without look-arounds
+    history_counts: bool = False
+    requires: re.Pattern[str] | None = None
+    unless: re.Pattern[str] | None = None
+    examples: dict[str, list[str]] | None = None
+
+
+_CONTEXT_LISTS = (
+    "terminators",
+    "negation_before",
+    "negation_breakers",
+    "negation_after",
+    "resolved_history",
+    "resolved_history_after",
+    "hypothetical",
+    "hypothetical_after",
+    "general_question",
+    "general_question_after",
+    "self_reference_after_question",
+    "other_person",
+)
 
 
 @dataclass(frozen=True)
 class Context:
     window_words: int
+    negation_window_words: int
     terminators: re.Pattern[str]
     negation_before: re.Pattern[str]
+    negation_breakers: re.Pattern[str]
     negation_after: re.Pattern[str]
     resolved_history: re.Pattern[str]
+    resolved_history_after: re.Pattern[str]
     hypothetical: re.Pattern[str]
+    hypothetical_after: re.Pattern[str]
+    general_question: re.Pattern[str]
+    general_question_after: re.Pattern[str]
+    self_reference_after_question: re.Pattern[str]
     other_person: re.Pattern[str]
 
 
@@ -109,67 +185,78 @@ def _compile(patterns: Any, where: str) -> re.Pattern[str]:
     ):
         raise RulesError(f"{where}: needs a non-empty list of pattern strings.")
     for pattern in patterns:
+        if _UPPERCASE.search(pattern):
+            raise RulesError(
+                f"{where}: pattern {pattern!r} has capital letters; texts are lowercased before "
+                "matching, so write patterns in lowercase."
+            )
         try:
-            re.compile(pattern, _FLAGS)
+            re.compile(pattern)
         except re.error as err:
             raise RulesError(f"{where}: pattern {pattern!r} does not compile: {err}.") from None
-    return re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS)
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def _prefilter(pattern: re.Pattern[str], where: str) -> Any:
+    try:
+        return re2.compile(without_lookarounds(pattern.pattern))
+    except re2.error as err:
+        raise RulesError(f"{where}: a pattern uses syntax RE2 cannot run ({err}).") from None
+
+
+def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
+    rule_id = entry.get("id") if isinstance(entry, dict) else None
+    where = f"{source}: rule {rule_id or f'#{number}'}"
+    if not rule_id or not isinstance(rule_id, str):
+        raise RulesError(f"{where}: missing 'id'.")
+    if rule_id in seen:
+        raise RulesError(f"{where}: duplicate rule id.")
+    seen.add(rule_id)
+    category = entry.get("category")
+    if category not in CATEGORIES:
+        raise RulesError(f"{where}: unknown category {category!r}; one of {', '.join(CATEGORIES)}.")
+    if not entry.get("description"):
+        raise RulesError(f"{where}: missing 'description'.")
+    unknown = set(entry) - {
+        "id",
+        "category",
+        "description",
+        "patterns",
+        "requires",
+        "unless",
+        "history_counts",
+        "examples",
+    }
+    if unknown:
+        raise RulesError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}.")
+    pattern = _compile(entry.get("patterns"), where)
+    return Rule(
+        id=rule_id,
+        category=category,
+        description=entry["description"],
+        pattern=pattern,
+        prefilter=_prefilter(pattern, where),
+        history_counts=bool(entry.get("history_counts", False)),
+        requires=_compile(entry["requires"], f"{where} requires") if "requires" in entry else None,
+        unless=_compile(entry["unless"], f"{where} unless") if "unless" in entry else None,
+        examples=entry.get("examples"),
+    )
 
 
 def parse_rules(document: Any, source: str = "rules") -> tuple[list[Rule], Context]:
     """Validate a loaded rules document; raise RulesError naming the rule at fault."""
     if not isinstance(document, dict) or "rules" not in document or "context" not in document:
         raise RulesError(f"{source}: expected a mapping with 'rules' and 'context'.")
-    rules: list[Rule] = []
     seen: set[str] = set()
-    for number, entry in enumerate(document["rules"] or [], 1):
-        rule_id = entry.get("id") if isinstance(entry, dict) else None
-        where = f"{source}: rule {rule_id or f'#{number}'}"
-        if not rule_id or not isinstance(rule_id, str):
-            raise RulesError(f"{where}: missing 'id'.")
-        if rule_id in seen:
-            raise RulesError(f"{where}: duplicate rule id.")
-        seen.add(rule_id)
-        category = entry.get("category")
-        if category not in CATEGORIES:
-            raise RulesError(
-                f"{where}: unknown category {category!r}; one of {', '.join(CATEGORIES)}."
-            )
-        description = entry.get("description")
-        if not description:
-            raise RulesError(f"{where}: missing 'description'.")
-        triggers = trigger_keys(str(entry.get("triggers") or ""))
-        if not triggers:
-            raise RulesError(
-                f"{where}: needs 'triggers', the words one of which every match holds."
-            )
-        rules.append(
-            Rule(
-                rule_id,
-                category,
-                description,
-                _compile(entry.get("patterns"), where),
-                bool(entry.get("history_counts", False)),
-                frozenset(triggers),
-            )
-        )
+    rules = [_parse_rule(e, n, source, seen) for n, e in enumerate(document["rules"] or [], 1)]
     if not rules:
         raise RulesError(f"{source}: no rules.")
     cues = document["context"]
     try:
         context = Context(
             window_words=int(cues["window_words"]),
-            **{
-                name: _compile(cues[name], f"{source}: context {name}")
-                for name in (
-                    "terminators",
-                    "negation_before",
-                    "negation_after",
-                    "resolved_history",
-                    "hypothetical",
-                    "other_person",
-                )
-            },
+            negation_window_words=int(cues["negation_window_words"]),
+            **{name: _compile(cues[name], f"{source}: context {name}") for name in _CONTEXT_LISTS},
         )
     except KeyError as err:
         raise RulesError(f"{source}: context is missing {err}.") from None
@@ -182,10 +269,12 @@ class RedFlagEngine:
     def __init__(self, rules: list[Rule], context: Context) -> None:
         self.rules = rules
         self.context = context
-        self._rules_by_key: dict[str, list[int]] = {}
-        for number, rule in enumerate(rules):
-            for key in rule.triggers:
-                self._rules_by_key.setdefault(key, []).append(number)
+        options = re2.Options()
+        options.max_mem = 64 << 20
+        self._any_rule = re2.Set.SearchSet(options)
+        for rule in rules:
+            self._any_rule.Add(rule.prefilter.pattern)
+        self._any_rule.Compile()
 
     @classmethod
     def from_file(cls, path: str | Path = DEFAULT_RULES_FILE) -> "RedFlagEngine":
@@ -198,56 +287,135 @@ class RedFlagEngine:
             raise RulesError(f"{path}: is not valid YAML ({err}).") from None
         return cls(*parse_rules(document, str(path)))
 
-    @property
-    def rule_ids(self) -> list[str]:
-        return [rule.id for rule in self.rules]
-
     def find(self, text: str) -> list[RedFlag]:
         """The red flags that apply to the person now, in order of position."""
         return self.explain(text)[0]
 
     def explain(self, text: str) -> tuple[list[RedFlag], list[SuppressedSign]]:
         """Red flags, plus the matches that were suppressed and the reason for each."""
-        candidates: set[int] = set()
-        for key in trigger_keys(text):
-            candidates.update(self._rules_by_key.get(key, ()))
         flags: list[RedFlag] = []
         suppressed: list[SuppressedSign] = []
-        if not candidates:
+        folded = fold(text)
+        matched = self._any_rule.Match(folded)
+        if not matched:
             return flags, suppressed
-        patient_relative = self._patient_relative(text)
-        for number in sorted(candidates):
+        patient_relative = self._patient_relative(folded)
+        for number in sorted(matched):
             rule = self.rules[number]
-            for match in rule.pattern.finditer(text):
-                start, end = match.span()
-                if start == end:
+            if rule.requires is not None and not self._required(folded, rule):
+                continue
+            searched: set[tuple[int, int]] = set()
+            for hit in rule.prefilter.finditer(folded):
+                span = self._sentence_span(folded, hit.start(), hit.end())
+                if span in searched:
                     continue
-                reason = self._suppression(text, start, end, rule, patient_relative)
-                if reason is None:
-                    flags.append(RedFlag(rule.category, rule.id, text[start:end], start, end))
-                else:
-                    suppressed.append(
-                        SuppressedSign(rule.category, rule.id, text[start:end], start, end, reason)
-                    )
+                searched.add(span)
+                for match in rule.pattern.finditer(folded, *span):
+                    self._judge(text, folded, match, rule, patient_relative, flags, suppressed)
         flags.sort(key=lambda f: (f.start, f.end))
         return flags, suppressed
 
+    @staticmethod
+    def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+        begin = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+        stop = _SENTENCE_END.search(text, end)
+        return begin, stop.start() if stop else len(text)
+
+    def _required(self, text: str, rule: Rule) -> bool:
+        """A rule's `requires` cue is present and not negated."""
+        assert rule.requires is not None
+        return any(
+            not self._negated(text, m.start(), m.end()) for m in rule.requires.finditer(text)
+        )
+
+    def _judge(
+        self,
+        text: str,
+        folded: str,
+        match: re.Match[str],
+        rule: Rule,
+        patient_relative: str | None,
+        flags: list[RedFlag],
+        suppressed: list[SuppressedSign],
+    ) -> None:
+        """Keep a matched sign as a flag, or record why its context suppresses it."""
+        start, end = match.span()
+        if start == end:
+            return
+        reason = self._suppression(folded, start, end, rule, patient_relative)
+        if reason is None:
+            flags.append(RedFlag(rule.category, rule.id, text[start:end], start, end))
+        else:
+            suppressed.append(
+                SuppressedSign(rule.category, rule.id, text[start:end], start, end, reason)
+            )
+
     def _patient_relative(self, text: str) -> str | None:
         """The relative a text is written about ("my mum, 74, ..."), whose signs do count."""
-        first = _SENTENCE_END.search(text)
-        opening = text[: first.start() if first else 160][:160]
-        found = _PATIENT_RELATIVE.search(opening)
-        if found and _COMPLAINT.search(opening) and not _FIRST_PERSON.search(opening):
-            return found.group(1).lower()
-        return None
+        complaint = _COMPLAINT.search(text)
+        if complaint is None or _WRITER_COMPLAINT.search(text):
+            return None
+        relatives = list(_PATIENT_RELATIVE.finditer(text, 0, complaint.start()))
+        if not relatives:
+            return None
+        nearest = relatives[-1]
+        if _SELF_COMPLAINT.search(text, nearest.end(), complaint.end()):
+            return None
+        return nearest.group(1).lower()
 
     def _clause(self, text: str, start: int, end: int) -> tuple[int, int]:
         before = max(0, start - 250)
         begin = before
         for stop in self.context.terminators.finditer(text, before, start):
             begin = stop.end()
-        after = self.context.terminators.search(text, end, min(len(text), end + 250))
-        return begin, after.start() if after else min(len(text), end + 250)
+        limit = min(len(text), end + 250)
+        after = self.context.terminators.search(text, end, limit)
+        return begin, after.start() if after else limit
+
+    @staticmethod
+    def _sentence(text: str, start: int, end: int) -> tuple[int, int, bool]:
+        """The sentence around a span, and whether it is a question."""
+        begin = max((text.rfind(c, 0, start) for c in ".!?\n"), default=-1) + 1
+        stop = _SENTENCE_END.search(text, end)
+        finish = stop.start() if stop else len(text)
+        return begin, finish, bool(stop and stop.group(0) == "?")
+
+    def _negated(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        begin: int | None = None,
+        sentence_end: int | None = None,
+    ) -> bool:
+        """A negation cue before the span in its clause, or right after it in its sentence."""
+        context = self.context
+        if begin is None:
+            begin = self._clause(text, start, end)[0]
+        if sentence_end is None:
+            sentence_end = self._sentence(text, start, end)[1]
+        before = self._window(text, begin, start, context.negation_window_words)
+        negations = list(context.negation_before.finditer(before))
+        if negations:
+            gap = before[negations[-1].end() :]
+            clausal = "," in gap and _CLAUSAL_START.match(text, start)
+            if not context.negation_breakers.search(gap) and not clausal:
+                return True
+        return bool(context.negation_after.search(text[end:sentence_end]))
+
+    def _general_question(self, text: str, sentence: str, end: int, sentence_end: int) -> bool:
+        """A question about a sign in general, not about the writer's own symptoms."""
+        context = self.context
+        if _SELF_REFERENCE.search(sentence):
+            return False
+        if not (
+            context.general_question.search(sentence)
+            or context.general_question_after.search(text[end:sentence_end])
+        ):
+            return False
+        return not context.self_reference_after_question.search(
+            text[sentence_end + 1 : sentence_end + 80]
+        )
 
     def _window(self, text: str, begin: int, start: int, words: int) -> str:
         """The last `words` words before the sign, within its clause."""
@@ -262,26 +430,30 @@ class RedFlagEngine:
         context = self.context
         begin, finish = self._clause(text, start, end)
         evidence = text[start:end]
-        before = self._window(text, begin, start, context.window_words)
+        sentence_begin, sentence_end, question = self._sentence(text, start, end)
+        sentence = text[sentence_begin:sentence_end]
 
-        negations = list(context.negation_before.finditer(before))
-        if negations:
-            negation = negations[-1]
-            gap = before[negation.end() :]
-            if "," not in gap or not _CLAUSAL_START.match(evidence):
-                return "negated"
-        if context.negation_after.search(text[end:finish]):
+        if self._negated(text, start, end, begin, sentence_end):
             return "negated"
+        if rule.unless is not None and rule.unless.search(sentence):
+            return "excluded_by_rule"
 
         wide = self._window(text, begin, start, context.window_words + 4) + evidence
-        if context.hypothetical.search(wide):
+        if context.hypothetical.search(wide) or context.hypothetical_after.search(
+            text[end:sentence_end]
+        ):
             return "hypothetical"
+        if question and self._general_question(text, sentence, end, sentence_end):
+            return "general_question"
         for cue in context.other_person.finditer(wide):
             relative = _RELATIVE_NOUN.search(cue.group(0))
             if relative and patient_relative and relative.group(0).lower() == patient_relative:
                 continue
             if not _FIRST_PERSON.search(wide[cue.end() :]):
                 return "other_person"
-        if not rule.history_counts and context.resolved_history.search(text[begin:finish]):
+        if not rule.history_counts and (
+            context.resolved_history.search(text[begin:finish])
+            or context.resolved_history_after.search(text[end:sentence_end])
+        ):
             return "resolved_history"
         return None
