@@ -44,9 +44,8 @@ evaluate: $(STAMP) models/latest/metadata.json ## write reports/<version>/: MODE
 		--text-col "$(TEXT_COL)" --label-col "$(LABEL_COL)"
 
 run: $(STAMP) models/latest/metadata.json ## serve on HOST:PORT (127.0.0.1:8000) with WORKERS processes
-	TRIAGE_MODEL_DIR="$(MODEL)" exec $(BIN)/uvicorn service.app:create_app --factory \
-		--host $(HOST) --port $(PORT) --workers $(WORKERS) --no-access-log \
-		--timeout-graceful-shutdown 10
+	TRIAGE_MODEL_DIR="$(MODEL)" exec $(BIN)/python -m service \
+		--host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check .

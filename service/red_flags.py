@@ -194,7 +194,8 @@ def _compile(patterns: Any, where: str) -> re.Pattern[str]:
             re.compile(pattern)
         except re.error as err:
             raise RulesError(f"{where}: pattern {pattern!r} does not compile: {err}.") from None
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+    # A literal space in a rule stands for any run of spaces or tabs.
+    return re.compile("|".join(f"(?:{p})" for p in patterns).replace(" ", r"[ \t]+"))
 
 
 def _prefilter(pattern: re.Pattern[str], where: str) -> Any:
@@ -299,7 +300,7 @@ class RedFlagEngine:
         matched = self._any_rule.Match(folded)
         if not matched:
             return flags, suppressed
-        patient_relative = self._patient_relative(folded)
+        patient_relatives = self._patient_relatives(folded)
         for number in sorted(matched):
             rule = self.rules[number]
             if rule.requires is not None and not self._required(folded, rule):
@@ -311,7 +312,7 @@ class RedFlagEngine:
                     continue
                 searched.add(span)
                 for match in rule.pattern.finditer(folded, *span):
-                    self._judge(text, folded, match, rule, patient_relative, flags, suppressed)
+                    self._judge(text, folded, match, rule, patient_relatives, flags, suppressed)
         flags.sort(key=lambda f: (f.start, f.end))
         return flags, suppressed
 
@@ -334,7 +335,7 @@ class RedFlagEngine:
         folded: str,
         match: re.Match[str],
         rule: Rule,
-        patient_relative: str | None,
+        patient_relatives: frozenset[str],
         flags: list[RedFlag],
         suppressed: list[SuppressedSign],
     ) -> None:
@@ -342,7 +343,7 @@ class RedFlagEngine:
         start, end = match.span()
         if start == end:
             return
-        reason = self._suppression(folded, start, end, rule, patient_relative)
+        reason = self._suppression(folded, start, end, rule, patient_relatives)
         if reason is None:
             flags.append(RedFlag(rule.category, rule.id, text[start:end], start, end))
         else:
@@ -350,18 +351,24 @@ class RedFlagEngine:
                 SuppressedSign(rule.category, rule.id, text[start:end], start, end, reason)
             )
 
-    def _patient_relative(self, text: str) -> str | None:
-        """The relative a text is written about ("my mum, 74, ..."), whose signs do count."""
-        complaint = _COMPLAINT.search(text)
-        if complaint is None or _WRITER_COMPLAINT.search(text):
-            return None
-        relatives = list(_PATIENT_RELATIVE.finditer(text, 0, complaint.start()))
-        if not relatives:
-            return None
-        nearest = relatives[-1]
-        if _SELF_COMPLAINT.search(text, nearest.end(), complaint.end()):
-            return None
-        return nearest.group(1).lower()
+    def _patient_relatives(self, text: str) -> frozenset[str]:
+        """Relatives a text is written about ("my mum, 74, has back pain"): their signs count.
+
+        A relative is the patient when pain is described in the sentence that names them or in
+        the next one, and the writer does not describe pain of their own.
+        """
+        if _WRITER_COMPLAINT.search(text):
+            return frozenset()
+        patients = set()
+        for mention in _PATIENT_RELATIVE.finditer(text):
+            stop = _SENTENCE_END.search(text, mention.end())
+            if stop:
+                following = _SENTENCE_END.search(text, stop.end())
+                stop = following or stop
+            begin = max(text.rfind(c, 0, mention.start()) for c in ".!?\n") + 1
+            if _COMPLAINT.search(text, begin, stop.start() if stop else len(text)):
+                patients.add(mention.group(1))
+        return frozenset(patients)
 
     def _clause(self, text: str, start: int, end: int) -> tuple[int, int]:
         before = max(0, start - 250)
@@ -425,7 +432,7 @@ class RedFlagEngine:
         return text[begin:start]
 
     def _suppression(
-        self, text: str, start: int, end: int, rule: Rule, patient_relative: str | None
+        self, text: str, start: int, end: int, rule: Rule, patient_relatives: frozenset[str]
     ) -> str | None:
         context = self.context
         begin, finish = self._clause(text, start, end)
@@ -447,7 +454,7 @@ class RedFlagEngine:
             return "general_question"
         for cue in context.other_person.finditer(wide):
             relative = _RELATIVE_NOUN.search(cue.group(0))
-            if relative and patient_relative and relative.group(0).lower() == patient_relative:
+            if relative and relative.group(0) in patient_relatives:
                 continue
             if not _FIRST_PERSON.search(wide[cue.end() :]):
                 return "other_person"

@@ -116,7 +116,10 @@ def train(
     """Validate, search, fit, evaluate held-out folds, and write the model folder."""
     started = time.perf_counter()
     data = load_labelled_data(
-        data_path, text_col, label_col, min_rows_per_label=folds, log=progress
+        data_path,
+        text_col,
+        label_col,
+        min_rows_per_label=2 * folds,  # outer and calibration folds log=progress
     )
     out_of_scope = load_texts(out_of_scope_path) if out_of_scope_path else None
     progress(f"{data_path}: {len(data.frame)} rows, {len(data.counts())} labels")
@@ -131,7 +134,7 @@ def train(
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
     progress(f"held-out probabilities over {folds} folds ...")
     held_out = cross_val_predict(
-        build_pipeline(params, seed),
+        build_pipeline(params, seed, folds),
         data.texts,
         data.labels,
         cv=splitter,
@@ -149,7 +152,7 @@ def train(
     progress(f"held-out macro-F1 {cv_scores['macro_f1']:.3f}, accuracy {cv_scores['accuracy']:.3f}")
 
     progress("fitting the final model on all rows ...")
-    pipeline = build_pipeline(params, seed).fit(data.texts, data.labels)
+    pipeline = build_pipeline(params, seed, folds).fit(data.texts, data.labels)
     scope, scope_thresholds = fit_scope(pipeline, data, out_of_scope, folds, seed)
     thresholds = {
         "confidence": lowest_quantile(held_out.max(axis=1), IN_SCOPE_LOSS_CONFIDENCE),

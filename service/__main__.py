@@ -1,0 +1,50 @@
+"""python -m service: check the model and rules, then serve with uvicorn.
+
+Checking first means a missing or tampered model ends with one clear line, not a traceback
+from inside the server's start-up.
+"""
+
+import argparse
+import os
+import sys
+
+import uvicorn
+
+from service.predictor import Predictor
+from service.red_flags import RedFlagEngine, RulesError
+from service.settings import Settings
+from training.artifacts import ModelError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "1")))
+    parser.add_argument("--check", action="store_true", help="check the model and rules, then exit")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    try:
+        version = Predictor.load(settings.model_dir).version
+        RedFlagEngine.from_file(settings.rules_file)
+    except (ModelError, RulesError) as err:
+        print(f"error: cannot start: {err}", file=sys.stderr)
+        return 3
+    print(f"model {version} and red-flag rules verified", file=sys.stderr)
+    if args.check:
+        return 0
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+        log_level="warning",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

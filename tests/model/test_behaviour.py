@@ -1,0 +1,101 @@
+"""Model behaviour: the fast path matches the pipeline, and the answers make clinical sense."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from service.predictor import Predictor
+from tests.conftest import DATASETS
+
+SCIATICA = (
+    "Sharp shooting pain from my lower back through my right buttock and down the back of my "
+    "leg to my calf, with pins and needles in my toes. Worse when I sit or sneeze."
+)
+
+
+def test_fast_path_gives_the_pipelines_probabilities(predictor: Predictor) -> None:
+    texts = pd.read_csv(DATASETS / "test.csv", keep_default_na=False)["text"].tolist()[:150]
+    texts += ["", "   ", "x", "é ñ 中文 🙂", "back " * 900]
+    expected = predictor.bundle.pipeline.predict_proba(texts)
+    actual = np.array([predictor.probabilities(text) for text in texts])
+    np.testing.assert_allclose(actual, expected, atol=1e-9)
+
+
+def test_probabilities_cover_every_label_and_sum_to_one(predictor: Predictor) -> None:
+    prediction = predictor.predict_one(SCIATICA)
+    assert set(prediction.probabilities) == set(predictor.labels)
+    assert sum(prediction.probabilities.values()) == pytest.approx(1.0)
+
+
+def test_a_classic_sciatica_description_ranks_sciatica_first(predictor: Predictor) -> None:
+    assert predictor.predict_one(SCIATICA).condition == "sciatica"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        (
+            "Hurt my back deadlifting at the gym yesterday, muscles in spasm, can't bend.",
+            "muscle_strain",
+        ),
+        (
+            "Aching lower back by the end of every day at my desk, better when I walk about.",
+            "poor_posture",
+        ),
+        (
+            "I'm 29 and my back is stiff for two hours every morning, better with exercise, "
+            "and my heels hurt too.",
+            "ankylosing_spondylitis",
+        ),
+        (
+            "Back pain with a high temperature and shivers since my kidney infection.",
+            "spinal_infection",
+        ),
+        (
+            "My lower back and both legs ache all the time, so do my neck and shoulders, and I'm "
+            "exhausted, sleep badly and my memory is foggy.",
+            "fibromyalgia",
+        ),
+        (
+            "72 years old, stiff creaky lower back and hips, worse after walking, grinding "
+            "when I move.",
+            "arthritis",
+        ),
+    ],
+)
+def test_minimum_functionality_per_condition(predictor: Predictor, text: str, label: str) -> None:
+    assert predictor.predict_one(text).condition == label
+
+
+def test_typos_and_case_do_not_change_the_answer(predictor: Predictor) -> None:
+    messy = "SHARP SHOOTIN pain frm my lowr back down the bak of my leg to my calf, pins n needls"
+    assert predictor.predict_one(messy).condition == "sciatica"
+
+
+def test_adding_fever_pushes_towards_infection(predictor: Predictor) -> None:
+    base = "My lower back has been very sore and tender for a week."
+    before = predictor.predict_one(base).probabilities["spinal_infection"]
+    after = predictor.predict_one(base + " I have a fever and chills.").probabilities[
+        "spinal_infection"
+    ]
+    assert after > before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello",
+        "What time do you open on Saturday?",
+        "asdkjh qwe zzz",
+        "I have a sore throat and a runny nose",
+    ],
+)
+def test_text_that_is_not_about_back_pain_is_abstained_on(predictor: Predictor, text: str) -> None:
+    prediction = predictor.predict_one(text)
+    assert prediction.abstained and prediction.condition is None
+
+
+def test_explanation_names_words_from_the_text(predictor: Predictor) -> None:
+    terms = [term.term for term in predictor.predict_one(SCIATICA).explanation]
+    assert terms
+    assert all(word in SCIATICA.lower() for term in terms for word in term.split())

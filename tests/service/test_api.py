@@ -1,0 +1,191 @@
+"""The HTTP contract: answers a triage app can act on, and clear 4xx errors for bad input."""
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.settings import Settings
+from tests.conftest import ROOT, TINY_ROWS
+from training.train import train
+
+RED_FLAG = "My back has been agony for three days and this morning I wet myself without noticing."
+SCIATICA = "Burning pain from my buttock down the back of my left leg to the foot, tingling toes."
+SECRET = "unique-health-detail-7731"
+
+
+def test_healthz_is_alive(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_readyz_reports_the_loaded_model(client: TestClient) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 200 and response.json()["model_version"]
+
+
+def test_prediction_has_the_public_fields(client: TestClient) -> None:
+    body = client.post("/v1/predict", json={"text": SCIATICA}).json()
+    assert set(body) >= {
+        "condition",
+        "probabilities",
+        "abstained",
+        "red_flags",
+        "triage",
+        "advice",
+        "explanation",
+        "model_version",
+    }
+    assert body["condition"] == "sciatica"
+    assert sum(body["probabilities"].values()) == pytest.approx(1.0)
+    assert "not a diagnosis" in body["advice"]
+
+
+def test_a_red_flag_makes_triage_emergency_with_evidence(client: TestClient) -> None:
+    body = client.post("/v1/predict", json={"text": RED_FLAG}).json()
+    assert body["triage"] == "emergency"
+    flag = body["red_flags"][0]
+    assert flag["category"] == "cauda_equina"
+    assert RED_FLAG[flag["start"] : flag["end"]] == flag["evidence"]
+
+
+def test_a_red_flag_wins_even_when_the_model_abstains(client: TestClient) -> None:
+    body = client.post("/v1/predict", json={"text": "wet myself"}).json()
+    assert body["triage"] == "emergency"
+
+
+def test_out_of_scope_text_abstains_without_a_condition(client: TestClient) -> None:
+    body = client.post("/v1/predict", json={"text": "Can I book a flu jab for Tuesday?"}).json()
+    assert body["abstained"] is True and body["condition"] is None
+    assert body["triage"] != "emergency"
+
+
+def test_batch_answers_in_order_and_matches_single_answers(client: TestClient) -> None:
+    texts = [SCIATICA, RED_FLAG, "hello"]
+    results = client.post("/v1/predict/batch", json={"texts": texts}).json()["results"]
+    assert results == [client.post("/v1/predict", json={"text": t}).json() for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"text": ""}, 422),
+        ({"text": "   \n\t "}, 422),
+        ({"text": 42}, 422),
+        ({"text": "x" * 5001}, 422),
+        ({"text": "back pain", "extra": True}, 422),
+        ({}, 422),
+        ({"texts": ["a"]}, 422),
+    ],
+)
+def test_bad_input_gets_a_problem_body(client: TestClient, body: dict, status: int) -> None:
+    response = client.post("/v1/predict", json=body)
+    assert response.status_code == status
+    problem = response.json()
+    assert problem["status"] == status and problem["detail"]
+
+
+def test_invalid_json_is_a_400(client: TestClient) -> None:
+    response = client.post(
+        "/v1/predict", content=b'{"text": "back', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json()["title"] == "Invalid JSON"
+
+
+def test_a_body_over_one_mebibyte_is_a_413(client: TestClient) -> None:
+    response = client.post("/v1/predict", content=b"x" * (1024 * 1024 + 1))
+    assert response.status_code == 413
+
+
+def test_a_batch_over_256_texts_is_refused(client: TestClient) -> None:
+    response = client.post("/v1/predict/batch", json={"texts": ["back pain"] * 257})
+    assert response.status_code == 422
+
+
+def test_errors_never_echo_the_submitted_text(client: TestClient) -> None:
+    for body in ({"text": SECRET * 400}, {"text": SECRET, "extra": SECRET}, {"texts": SECRET}):
+        assert SECRET not in client.post("/v1/predict", json=body).text
+
+
+def test_logs_never_contain_the_submitted_text(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    logger = logging.getLogger("service")
+    logger.addHandler(caplog.handler)
+    try:
+        client.post("/v1/predict", json={"text": f"{RED_FLAG} {SECRET}"})
+        client.post("/v1/predict", json={"text": SECRET * 400})
+    finally:
+        logger.removeHandler(caplog.handler)
+    records = [json.dumps(r.__dict__, default=str) for r in caplog.records]
+    assert records and not any(SECRET in record for record in records)
+    assert any('"red_flag_categories": ["cauda_equina"]' in record for record in records)
+
+
+def test_metrics_count_predictions_and_red_flags(client: TestClient) -> None:
+    client.post("/v1/predict", json={"text": RED_FLAG})
+    metrics = client.get("/metrics").text
+    assert 'triage_red_flags_total{category="cauda_equina"}' in metrics
+    assert "triage_request_seconds_bucket" in metrics
+
+
+def test_model_endpoint_describes_the_model(client: TestClient) -> None:
+    body = client.get("/v1/model").json()
+    assert "sciatica" in body["labels"] and body["metadata"]["cv_scores"]
+
+
+def test_the_app_refuses_to_start_without_a_model(tmp_path: Path) -> None:
+    app = create_app(Settings(model_dir=tmp_path / "missing"))
+    with pytest.raises(BaseException), TestClient(app):  # noqa: B017
+        pass
+
+
+def test_the_server_command_explains_a_missing_model_in_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "TRIAGE_MODEL_DIR": str(tmp_path / "missing")}
+    done = subprocess.run(
+        [sys.executable, "-m", "service", "--check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 3
+    assert "cannot start" in done.stderr and "make train" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_users_own_taxonomy_is_served(tiny_csv: Path, tmp_path: Path) -> None:
+    folder = train(tiny_csv, tmp_path / "models", folds=3, grid={"C": [10.0]})
+    with TestClient(create_app(Settings(model_dir=folder))) as client:
+        body = client.post("/v1/predict", json={"text": "my parcel never arrived"}).json()
+    assert set(body["probabilities"]) == set(TINY_ROWS)
+
+
+def test_reload_swaps_the_model_and_a_failed_reload_keeps_the_old_one(
+    tiny_csv: Path, tmp_path: Path
+) -> None:
+    models = tmp_path / "models"
+    first = train(tiny_csv, models, folds=3, grid={"C": [10.0]})
+    settings = Settings(model_dir=models / "latest", admin_token="s3cret")
+    auth = {"authorization": "Bearer s3cret"}
+    with TestClient(create_app(settings)) as client:
+        assert client.post("/admin/reload").status_code == 401
+        second = train(tiny_csv, models, folds=3, grid={"C": [3.0]}, seed=1)
+        reloaded = client.post("/admin/reload", headers=auth).json()
+        assert reloaded["model_version"] == second.name != first.name
+        (second / "model.joblib").write_bytes(b"corrupt")
+        failed = client.post("/admin/reload", headers=auth)
+        assert failed.status_code == 409
+        answer = client.post("/v1/predict", json={"text": "parcel late"}).json()
+        assert answer["model_version"] == second.name
+
+
+def test_the_admin_endpoint_does_not_exist_without_a_token(client: TestClient) -> None:
+    assert client.post("/admin/reload").status_code in (404, 405)

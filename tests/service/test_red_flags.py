@@ -1,0 +1,172 @@
+"""The red-flag engine: rules a clinician can review, read in context as a person would."""
+
+import copy
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service.red_flags import CATEGORIES, DEFAULT_RULES_FILE, RedFlagEngine, RulesError, parse_rules
+from tests.conftest import DATASETS
+
+DOCUMENT = yaml.safe_load(DEFAULT_RULES_FILE.read_text(encoding="utf-8"))
+RULES = DOCUMENT["rules"]
+POSITIVES = [(rule["id"], text) for rule in RULES for text in rule["examples"]["positive"]]
+TRAPS = [(rule["category"], text) for rule in RULES for text in rule["examples"]["trap"]]
+BENIGN = [
+    "I'm 45 and I work in an office.",
+    "It started on Monday after the school run.",
+    "Paracetamol takes the edge off.",
+    "Thanks for reading this.",
+    "My GP appointment is next week.",
+]
+
+
+def broken(**change) -> dict:
+    document = copy.deepcopy(DOCUMENT)
+    document["rules"][0].update(change)
+    return document
+
+
+def test_the_shipped_rules_file_loads(engine: RedFlagEngine) -> None:
+    assert {rule.category for rule in engine.rules} == set(CATEGORIES)
+
+
+def test_an_unknown_category_is_refused_naming_the_rule() -> None:
+    with pytest.raises(RulesError, match=r"rule ce_urinary_retention: unknown category 'bladder'"):
+        parse_rules(broken(category="bladder"))
+
+
+def test_a_duplicate_rule_id_is_refused() -> None:
+    document = copy.deepcopy(DOCUMENT)
+    document["rules"][1]["id"] = document["rules"][0]["id"]
+    with pytest.raises(RulesError, match="duplicate rule id"):
+        parse_rules(document)
+
+
+def test_a_pattern_that_does_not_compile_is_refused_naming_the_rule() -> None:
+    with pytest.raises(RulesError, match=r"rule ce_urinary_retention: pattern '\(unclosed'"):
+        parse_rules(broken(patterns=["(unclosed"]))
+
+
+def test_a_pattern_with_capitals_is_refused() -> None:
+    with pytest.raises(RulesError, match="write patterns in lowercase"):
+        parse_rules(broken(patterns=["Fever"]))
+
+
+def test_a_missing_rules_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(RulesError, match="rules file not found"):
+        RedFlagEngine.from_file(tmp_path / "missing.yaml")
+
+
+def test_every_rule_has_a_positive_and_a_trap_example() -> None:
+    for rule in RULES:
+        assert rule["examples"]["positive"], rule["id"]
+        assert rule["examples"]["trap"], rule["id"]
+
+
+@pytest.mark.parametrize(("rule_id", "text"), POSITIVES)
+def test_positive_example_is_flagged_by_its_rule(engine, rule_id: str, text: str) -> None:
+    assert rule_id in {flag.rule for flag in engine.find(text)}
+
+
+@pytest.mark.parametrize(("category", "text"), TRAPS)
+def test_trap_example_does_not_flag_its_category(engine, category: str, text: str) -> None:
+    assert category not in {flag.category for flag in engine.find(text)}
+
+
+def test_evidence_offsets_point_into_the_submitted_text(engine) -> None:
+    text = "Hi.  My back went on Friday and since then I CAN’T feel when I pee, and no fever."
+    flags = engine.find(text)
+    assert flags
+    for flag in flags:
+        assert text[flag.start : flag.end] == flag.evidence
+
+
+def test_suppressed_signs_say_why(engine) -> None:
+    _, suppressed = engine.explain("No fever. My dad had bowel cancer.")
+    reasons = {(s.category, s.reason) for s in suppressed}
+    assert ("infection", "negated") in reasons
+    assert ("malignancy", "other_person") in reasons
+
+
+def test_a_negated_list_suppresses_every_sign_in_it(engine) -> None:
+    assert engine.find("Denies fever, night sweats, weight loss or urinary retention.") == []
+
+
+def test_but_ends_the_scope_of_a_negation(engine) -> None:
+    flags = engine.find("No fever but I have wet myself twice today")
+    assert {f.category for f in flags} == {"cauda_equina"}
+
+
+def test_the_persons_own_past_cancer_stays_a_flag(engine) -> None:
+    assert {f.category for f in engine.find("I had breast cancer ten years ago.")} == {"malignancy"}
+
+
+def test_resolved_trauma_is_not_a_flag(engine) -> None:
+    assert engine.find("I fell off a ladder ten years ago, fully recovered.") == []
+
+
+def test_an_uncertain_sign_counts(engine) -> None:
+    assert {f.category for f in engine.find("?fever, LBP x3/7")} == {"infection"}
+
+
+def test_a_relative_who_is_the_patient_is_flagged(engine) -> None:
+    text = "My mum, 74, has had bad back pain for a week and now she can't pass urine."
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+sign_sentences = st.sampled_from(POSITIVES)
+benign = st.lists(st.sampled_from(BENIGN), max_size=3)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sign=sign_sentences, before=benign, after=benign)
+def test_benign_text_around_a_sign_does_not_hide_it(engine, sign, before, after) -> None:
+    rule_id, text = sign
+    full = " ".join([*before, text.rstrip(".") + ".", *after])
+    assert rule_id in {flag.rule for flag in engine.find(full)}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    sign=sign_sentences,
+    case=st.sampled_from(["upper", "lower", "title"]),
+    spacing=st.sampled_from([" ", "  ", "\t", " \t "]),
+    punctuation=st.sampled_from(["", "!!", "...", "?!", " :("]),
+)
+def test_casing_spacing_and_punctuation_do_not_hide_a_sign(
+    engine, sign, case, spacing, punctuation
+) -> None:
+    rule_id, text = sign
+    changed = getattr(text, case)().replace(" ", spacing) + punctuation
+    assert rule_id in {flag.rule for flag in engine.find(changed)}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    sign=sign_sentences,
+    negation=st.sampled_from(
+        ["No fever.", "Denies weight loss.", "Nil trauma.", "I don't have any numbness."]
+    ),
+)
+def test_a_negation_in_another_sentence_does_not_suppress_a_sign(engine, sign, negation) -> None:
+    rule_id, text = sign
+    for full in (f"{negation} {text}", f"{text}. {negation}"):
+        assert rule_id in {flag.rule for flag in engine.find(full)}, full
+
+
+def test_development_set_recall_and_false_alarms(engine) -> None:
+    """The set the rules were written against: a regression guard, not an evaluation."""
+    frame = pd.read_csv(DATASETS / "red_flags_dev.csv", dtype=str, keep_default_na=False)
+    missed, false_alarms = 0, 0
+    for text, expected in zip(frame.text, frame.red_flags, strict=True):
+        gold = {c for c in expected.split(";") if c}
+        found = {flag.category for flag in engine.find(text)}
+        missed += bool(gold - found)
+        false_alarms += bool(found and not gold)
+    assert missed / (frame.red_flags != "").sum() <= 0.01
+    assert false_alarms / (frame.red_flags == "").sum() <= 0.08
