@@ -43,7 +43,8 @@ _SELF_COMPLAINT = re.compile(
 )
 # The writer describing their own pain, anywhere in the text: then the writer is the patient.
 _WRITER_COMPLAINT = re.compile(
-    r"\b(my|mine)\s+(own\s+)?(lower\s+)?(back|legs?|hips?|spine)\b|\bmine'?s\b|\bi('?m|\s+am|"
+    r"\b(my|mine)\s+(own\s+)?(lower?\s+)?(back|legs?|hips?|spine)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
+    r"\bi'?m\s+\d{1,2}\b|\bi('?m|\s+am|"
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)",
     _FLAGS,
 )
@@ -52,10 +53,12 @@ _RELATIVE = (
     r"nana|granny|aunt|auntie|uncle|cousin|son|daughter|husband|wife|partner|boyfriend|"
     r"girlfriend|friend|mate|colleague|neighbou?r|boss|flatmate|housemate|fianc\w*)"
 )
-_PATIENT_RELATIVE = re.compile(rf"\b(?:my|our)\s+(?:\w+\s+)?{_RELATIVE}\b", _FLAGS)
+_PATIENT_RELATIVE = re.compile(
+    rf"(?:\b(?:my|our)\s+(?:\w+\s+)?|^\W*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b", _FLAGS
+)
 _COMPLAINT = re.compile(
     r"\b(back|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
-    r"stiff\w*|numb\w*|agony)\b",
+    r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|screams?|crying)\b",
     _FLAGS,
 )
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
@@ -66,6 +69,7 @@ _CLAUSAL_START = re.compile(
     _FLAGS,
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
+_STATEMENT_END = re.compile(r"[.!\n]")
 _SENTENCE_START = re.compile(r"[.!?\n][^.!?\n]*\Z")
 _UPPERCASE = re.compile(r"(?<!\\)[A-Z]")
 # Curly quotes are folded so that "can’t" matches rules written with "can't".
@@ -154,6 +158,7 @@ _CONTEXT_LISTS = (
     "hypothetical_after",
     "general_question",
     "general_question_after",
+    "personal_question",
     "self_reference_after_question",
     "other_person",
 )
@@ -173,6 +178,7 @@ class Context:
     hypothetical_after: re.Pattern[str]
     general_question: re.Pattern[str]
     general_question_after: re.Pattern[str]
+    personal_question: re.Pattern[str]
     self_reference_after_question: re.Pattern[str]
     other_person: re.Pattern[str]
 
@@ -354,20 +360,18 @@ class RedFlagEngine:
     def _patient_relatives(self, text: str) -> frozenset[str]:
         """Relatives a text is written about ("my mum, 74, has back pain"): their signs count.
 
-        A relative is the patient when pain is described in the sentence that names them or in
-        the next one, and the writer does not describe pain of their own.
+        A description of pain may belong to any relative named shortly before it (pronouns are
+        not resolved, so this errs towards counting signs), unless the writer describes pain
+        of their own.
         """
         if _WRITER_COMPLAINT.search(text):
             return frozenset()
+        mentions = list(_PATIENT_RELATIVE.finditer(text))
         patients = set()
-        for mention in _PATIENT_RELATIVE.finditer(text):
-            stop = _SENTENCE_END.search(text, mention.end())
-            if stop:
-                following = _SENTENCE_END.search(text, stop.end())
-                stop = following or stop
-            begin = max(text.rfind(c, 0, mention.start()) for c in ".!?\n") + 1
-            if _COMPLAINT.search(text, begin, stop.start() if stop else len(text)):
-                patients.add(mention.group(1))
+        for complaint in _COMPLAINT.finditer(text):
+            patients.update(
+                m.group(1) for m in mentions if m.end() <= complaint.start() < m.end() + 300
+            )
         return frozenset(patients)
 
     def _clause(self, text: str, start: int, end: int) -> tuple[int, int]:
@@ -408,12 +412,14 @@ class RedFlagEngine:
             clausal = "," in gap and _CLAUSAL_START.match(text, start)
             if not context.negation_breakers.search(gap) and not clausal:
                 return True
-        return bool(context.negation_after.search(text[end:sentence_end]))
+        # Answers follow questions: "Fever? No." reads past the question mark.
+        stop = _STATEMENT_END.search(text, end, end + 60)
+        return bool(context.negation_after.search(text[end : stop.start() if stop else end + 60]))
 
     def _general_question(self, text: str, sentence: str, end: int, sentence_end: int) -> bool:
         """A question about a sign in general, not about the writer's own symptoms."""
         context = self.context
-        if _SELF_REFERENCE.search(sentence):
+        if _SELF_REFERENCE.search(sentence) or context.personal_question.search(sentence):
             return False
         if not (
             context.general_question.search(sentence)
@@ -446,7 +452,8 @@ class RedFlagEngine:
             return "excluded_by_rule"
 
         wide = self._window(text, begin, start, context.window_words + 4) + evidence
-        if context.hypothetical.search(wide) or context.hypothetical_after.search(
+        before = self._window(text, begin, start, context.window_words + 4)
+        if context.hypothetical.search(before) or context.hypothetical_after.search(
             text[end:sentence_end]
         ):
             return "hypothetical"
