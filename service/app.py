@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
         )
 
-    def get_assessor() -> Assessor:
+    async def get_assessor() -> Assessor:  # async: a plain def would hop to a thread
         return state.require()
 
     AssessorDep = Annotated[Assessor, Depends(get_assessor)]

@@ -6,10 +6,11 @@ vocabularies and weights and does only the arithmetic. `tests/model` checks that
 same probabilities as the pipeline.
 """
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import pairwise, repeat
 from pathlib import Path
 
 import numpy as np
@@ -42,53 +43,77 @@ class Prediction:
 class _Block:
     """One TF-IDF vectorizer of the feature union, flattened for the hot path."""
 
-    terms: Callable[[str], list[str]]  # normalised text -> the vectorizer's terms
-    vocabulary: dict[str, int]
+    ids: Callable[[str], np.ndarray]  # normalised text -> vocabulary indices, with repeats
     idf: np.ndarray
     offset: int
 
 
-def _word_terms(pattern: re.Pattern[str], low: int, high: int) -> Callable[[str], list[str]]:
-    """Word n-grams exactly as TfidfVectorizer(analyzer="word") makes them."""
+_NO_IDS = np.empty(0, dtype=np.intp)
+# Words seen before skip n-gram slicing; the cache is bounded so odd input cannot grow it.
+WORD_CACHE_LIMIT = 200_000
 
-    def terms(text: str) -> list[str]:
+
+def _lookup(vocabulary: dict[str, int], terms: list[str]) -> np.ndarray:
+    found = np.fromiter(map(vocabulary.get, terms, repeat(-1)), dtype=np.intp, count=len(terms))
+    return found[found >= 0]
+
+
+def _word_ids(vectorizer) -> Callable[[str], np.ndarray]:
+    """Word n-grams exactly as TfidfVectorizer(analyzer="word") makes them."""
+    pattern = re.compile(vectorizer.token_pattern)
+    low, high = vectorizer.ngram_range
+    vocabulary = vectorizer.vocabulary_
+
+    def ids(text: str) -> np.ndarray:
         tokens = pattern.findall(text)
         grams = list(tokens) if low == 1 else []
         for n in range(max(low, 2), min(high, len(tokens)) + 1):
             grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-        return grams
+        return _lookup(vocabulary, grams)
 
-    return terms
+    return ids
 
 
-def _char_wb_terms(low: int, high: int) -> Callable[[str], list[str]]:
+def _char_wb_ids(vectorizer) -> Callable[[str], np.ndarray]:
     """Character n-grams inside space-padded words, as analyzer="char_wb" makes them."""
-
-    def terms(text: str) -> list[str]:
-        grams: list[str] = []
-        for word in text.split():
-            word = f" {word} "
-            size = len(word)
-            for n in range(low, high + 1):
-                if n >= size:  # a short word counts once, whole
-                    grams.append(word)
-                    break
-                grams += [word[i : i + n] for i in range(size - n + 1)]
-        return grams
-
-    return terms
-
-
-def _fast_terms(vectorizer) -> Callable[[str], list[str]]:
-    """A fast term function when the vectorizer is the shape we train; otherwise its own."""
     low, high = vectorizer.ngram_range
+    vocabulary = vectorizer.vocabulary_
+    cache: dict[str, np.ndarray] = {}
+
+    def word_ids(word: str) -> np.ndarray:
+        padded, grams = f" {word} ", []
+        size = len(padded)
+        for n in range(low, high + 1):
+            if n >= size:  # a short word counts once, whole
+                grams.append(padded)
+                break
+            grams += [padded[i : i + n] for i in range(size - n + 1)]
+        return _lookup(vocabulary, grams)
+
+    def ids(text: str) -> np.ndarray:
+        parts = []
+        for word in text.split():
+            known = cache.get(word)
+            if known is None:
+                known = word_ids(word)
+                if len(cache) < WORD_CACHE_LIMIT:
+                    cache[word] = known
+            parts.append(known)
+        return np.concatenate(parts) if parts else _NO_IDS
+
+    return ids
+
+
+def _block_ids(vectorizer) -> Callable[[str], np.ndarray]:
+    """A fast path for the vectorizers we train; any other falls back to its own analyzer."""
     plain = vectorizer.preprocessor is normalise and vectorizer.stop_words is None
     if plain and vectorizer.analyzer == "word" and vectorizer.tokenizer is None:
-        return _word_terms(re.compile(vectorizer.token_pattern), low, high)
+        return _word_ids(vectorizer)
     if plain and vectorizer.analyzer == "char_wb":
-        return _char_wb_terms(low, high)
-    analyzer = vectorizer.build_analyzer()
-    return lambda text: analyzer(text)  # analyzers normalise again: harmless, just slower
+        return _char_wb_ids(vectorizer)
+    analyzer, vocabulary = vectorizer.build_analyzer(), vectorizer.vocabulary_
+    # Analyzers normalise again: harmless, only slower.
+    return lambda text: _lookup(vocabulary, analyzer(text))
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -104,17 +129,17 @@ class Predictor:
         self.metadata = bundle.metadata
         self.version = bundle.version
         features = bundle.pipeline.named_steps["features"]
-        calibrated = bundle.pipeline.named_steps["classifier"].calibrated_classifiers_[0]
+        calibrated = bundle.pipeline.named_steps["classifier"]
         linear = calibrated.estimator
         self.labels: list[str] = [str(c) for c in bundle.pipeline.classes_]
-        self._beta = float(calibrated.calibrators[0].beta_)
+        self._beta = float(calibrated.beta)
         self._blocks: list[_Block] = []
         offset = 0
         for _, vectorizer in features.transformer_list:
-            self._blocks.append(
-                _Block(_fast_terms(vectorizer), vectorizer.vocabulary_, vectorizer.idf_, offset)
-            )
+            self._blocks.append(_Block(_block_ids(vectorizer), vectorizer.idf_, offset))
             offset += len(vectorizer.vocabulary_)
+        self._idf = np.concatenate([block.idf for block in self._blocks])
+        self._offsets = np.array([block.offset for block in self._blocks] + [offset])
         # One row per feature, so a text's features gather contiguous rows.
         self._weights = np.ascontiguousarray(linear.coef_.T)
         self._intercept = linear.intercept_.copy()
@@ -125,7 +150,11 @@ class Predictor:
         thresholds = bundle.metadata.get("thresholds", {})
         self.confidence_threshold = float(thresholds.get("confidence") or 0.0)
         self.scope_threshold = thresholds.get("scope")
-        self._term_names = {j: t for t, j in self._blocks[0].vocabulary.items()}
+        # The first block (word n-grams) is the one a person can read in an explanation.
+        words = features.transformer_list[0][1].vocabulary_
+        self._term_names = [""] * len(words)
+        for term, j in words.items():
+            self._term_names[j] = term
 
     @classmethod
     def load(cls, folder: str | Path) -> "Predictor":
@@ -133,45 +162,42 @@ class Predictor:
         return cls(load_model(folder))
 
     def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Feature indices and TF-IDF values, each block L2-normalised as in the pipeline."""
-        indices, values = [], []
+        """Sorted feature indices and TF-IDF values, each block L2-normalised as in the pipeline."""
         text = normalise(text)
-        for block in self._blocks:
-            terms = block.terms(text)
-            known = np.fromiter(
-                map(block.vocabulary.get, terms, repeat(-1)), dtype=np.intp, count=len(terms)
-            )
-            known = known[known >= 0]
-            if not known.size:
-                continue
-            idx, tf = np.unique(known, return_counts=True)
-            weight = (1.0 + np.log(tf)) * block.idf[idx]
-            weight /= np.sqrt(weight @ weight)
-            indices.append(idx + block.offset)
-            values.append(weight)
-        if not indices:
-            return np.empty(0, dtype=np.intp), np.empty(0)
-        return np.concatenate(indices), np.concatenate(values)
+        known = np.concatenate([block.ids(text) + block.offset for block in self._blocks])
+        if not known.size:
+            return _NO_IDS, np.empty(0)
+        idx, tf = np.unique(known, return_counts=True)
+        val = (1.0 + np.log(tf)) * self._idf[idx]
+        # Blocks occupy consecutive index ranges, so each is one slice of the sorted indices.
+        bounds = np.searchsorted(idx, self._offsets)
+        for begin, end in pairwise(bounds):
+            if end > begin:
+                part = val[begin:end]
+                part /= np.sqrt(part @ part)
+        return idx, val
 
     def probabilities(self, text: str) -> np.ndarray:
         """Calibrated probabilities in the order of `labels`."""
-        return self._score(*self._features(text))
+        idx, val = self._features(text)
+        return self._score(val, self._weights[idx])
 
-    def _score(self, idx: np.ndarray, val: np.ndarray) -> np.ndarray:
-        logits = val @ self._weights[idx] + self._intercept
+    def _score(self, val: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        logits = val @ rows + self._intercept
         if self._binary:
             logits = np.array([-logits[0], logits[0]])
         return _softmax(self._beta * logits)
 
     def predict_one(self, text: str) -> Prediction:
         idx, val = self._features(text)
-        probs = self._score(idx, val)
+        rows = self._weights[idx]
+        probs = self._score(val, rows)
         best = int(probs.argmax())
         confidence = float(probs[best])
         scope = None
         if self._scope_weights is not None:
             z = float(val @ self._scope_weights[idx]) + self._scope_intercept
-            scope = 1.0 / (1.0 + np.exp(-z))
+            scope = 1.0 / (1.0 + math.exp(-z))
         abstained = bool(
             len(idx) == 0
             or confidence < self.confidence_threshold
@@ -183,33 +209,35 @@ class Predictor:
         )
         return Prediction(
             condition=None if abstained else self.labels[best],
-            probabilities={label: float(p) for label, p in zip(self.labels, probs, strict=True)},
+            probabilities=dict(zip(self.labels, probs.tolist(), strict=True)),
             abstained=abstained,
             confidence=confidence,
             scope=scope,
-            explanation=self._explain(idx, val, best),
+            explanation=self._explain(idx, val, rows, best),
         )
 
     def predict_many(self, texts: list[str]) -> list[Prediction]:
         return [self.predict_one(text) for text in texts]
 
-    def _explain(self, idx: np.ndarray, val: np.ndarray, best: int) -> list[Term]:
+    def _explain(self, idx: np.ndarray, val: np.ndarray, rows: np.ndarray, best: int) -> list[Term]:
         """Word n-grams that pushed the top label up relative to the others."""
-        words = idx < len(self._term_names)
-        if not words.any() or self._binary:
-            column = 0 if self._binary else best
-            sign = 1.0 if (not self._binary or best == 1) else -1.0
-            if not words.any():
-                return []
-            rows = self._weights[idx[words]]
-            push = val[words] * rows[:, column] * sign
+        words = int(np.searchsorted(idx, len(self._term_names)))  # word block comes first
+        if words == 0:
+            return []
+        rows = rows[:words]
+        if self._binary:
+            push = val[:words] * rows[:, 0] * (1.0 if best == 1 else -1.0)
         else:
-            rows = self._weights[idx[words]]
-            push = val[words] * (rows[:, best] - rows.mean(axis=1))
-        order = np.argsort(-push)[:EXPLANATION_TERMS]
-        chosen = idx[words][order]
+            push = val[:words] * (rows[:, best] - rows.mean(axis=1))
+        top = (
+            np.argpartition(-push, EXPLANATION_TERMS)[:EXPLANATION_TERMS]
+            if words > EXPLANATION_TERMS
+            else np.arange(words)
+        )
+        top = top[np.argsort(-push[top])]
+        names = self._term_names
         return [
-            Term(self._term_names[int(j)], round(float(w), 4))
-            for j, w in zip(chosen, push[order], strict=True)
+            Term(names[j], round(w, 4))
+            for j, w in zip(idx[top].tolist(), push[top].tolist(), strict=True)
             if w > 0
         ]

@@ -3,16 +3,17 @@
 from typing import Any
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from training.text import normalise
 
 DEFAULT_PARAMS: dict[str, Any] = {
-    "C": 10.0,
+    "C": 30.0,
     "word_ngrams": (1, 2),
     "char_ngrams": (2, 5),
     "min_df": 2,
@@ -23,6 +24,7 @@ PARAM_GRID: dict[str, list[Any]] = {
     "C": [3.0, 10.0, 30.0],
     "char_ngrams": [(2, 4), (2, 5)],
 }
+FEATURE_PARAMS = ("word_ngrams", "char_ngrams", "min_df")
 
 
 def build_features(params: dict[str, Any]) -> FeatureUnion:
@@ -59,20 +61,57 @@ def build_linear(params: dict[str, Any], seed: int) -> LogisticRegression:
     return LogisticRegression(C=params["C"], max_iter=2000, random_state=seed)
 
 
-def build_pipeline(params: dict[str, Any], seed: int, calibration_folds: int = 5) -> Pipeline:
-    """TF-IDF features and a temperature-calibrated multinomial logistic regression."""
-    calibrated = CalibratedClassifierCV(
-        build_linear(params, seed),
-        method="temperature",
-        cv=StratifiedKFold(calibration_folds, shuffle=True, random_state=seed),
-        # One model plus one temperature: the service can compute it from the weights.
-        ensemble=False,
-    )
-    return Pipeline([("features", build_features(params)), ("classifier", calibrated)])
+def as_logits(decision: np.ndarray) -> np.ndarray:
+    """Decision values as one logit per class (a binary model's single column becomes two)."""
+    decision = np.asarray(decision, dtype=np.float64)
+    return np.column_stack([-decision, decision]) if decision.ndim == 1 else decision
 
 
-def build_search_pipeline(params: dict[str, Any], seed: int) -> Pipeline:
-    """The uncalibrated pipeline, for the cross-validated grid search (ranking is unaffected)."""
-    return Pipeline(
-        [("features", build_features(params)), ("classifier", build_linear(params, seed))]
-    )
+def fit_temperature(decision: np.ndarray, y: np.ndarray, classes: np.ndarray) -> float:
+    """The inverse temperature that minimises log loss on held-out decision values."""
+    logits = as_logits(decision)
+    target = np.searchsorted(classes, y)
+
+    def loss(log_beta: float) -> float:
+        return -log_softmax(np.exp(log_beta) * logits, axis=1)[
+            np.arange(len(target)), target
+        ].mean()
+
+    return float(np.exp(minimize_scalar(loss, bounds=(-10, 10), method="bounded").x))
+
+
+class TemperatureCalibrated(ClassifierMixin, BaseEstimator):
+    """A fitted linear classifier with probabilities softmax(beta * decision).
+
+    beta is fitted on out-of-fold decision values (temperature scaling, Guo et al. 2017), so
+    one model and one number give calibrated probabilities the service can compute directly.
+    """
+
+    def __init__(self, estimator: LogisticRegression, beta: float = 1.0) -> None:
+        self.estimator = estimator
+        self.beta = beta
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return self.estimator.classes_
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self.estimator, "coef_")
+
+    def fit(self, X, y):
+        """Present for the estimator API; the model arrives fitted (see training.train)."""
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        return self.estimator.decision_function(X)
+
+    def predict_proba(self, X) -> np.ndarray:
+        return softmax(self.beta * as_logits(self.decision_function(X)), axis=1)
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def assemble(features: FeatureUnion, linear: LogisticRegression, beta: float) -> Pipeline:
+    """The served pipeline: one normalising feature step, one calibrated classifier."""
+    return Pipeline([("features", features), ("classifier", TemperatureCalibrated(linear, beta))])

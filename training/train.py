@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import sparse
+from scipy.special import softmax
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, log_loss
 from sklearn.model_selection import (
@@ -18,17 +20,29 @@ from sklearn.model_selection import (
     cross_val_predict,
     cross_validate,
 )
+from sklearn.pipeline import Pipeline
 
 from training.artifacts import runtime_versions, sha256_of, write_model_folder
-from training.data import DataError, LabelledData, load_labelled_data, load_texts
+from training.data import DataError, load_labelled_data, load_texts
 from training.model_card import render_model_card
-from training.pipeline import DEFAULT_PARAMS, PARAM_GRID, build_pipeline, build_search_pipeline
+from training.pipeline import (
+    DEFAULT_PARAMS,
+    FEATURE_PARAMS,
+    PARAM_GRID,
+    as_logits,
+    assemble,
+    build_features,
+    build_linear,
+    fit_temperature,
+)
 
 DEFAULT_DATA = Path("datasets/train.csv")
 DEFAULT_MODELS = Path("models")
 # In-scope texts we accept losing to each abstention rule, measured on held-out folds.
 IN_SCOPE_LOSS_CONFIDENCE = 0.02
 IN_SCOPE_LOSS_SCOPE = 0.02
+# Above this many rows the grid search is skipped, to keep training within minutes.
+LARGE_DATA_ROWS = 20_000
 
 
 def progress(message: str) -> None:
@@ -36,26 +50,36 @@ def progress(message: str) -> None:
 
 
 def search_hyperparameters(
-    data: LabelledData, grid: dict[str, list[Any]], folds: int, seed: int, n_jobs: int
+    texts: list[str],
+    y: np.ndarray,
+    grid: dict[str, list[Any]],
+    folds: int,
+    seed: int,
+    n_jobs: int,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Stratified k-fold over the grid; the best mean macro-F1 wins, earlier candidates on ties."""
-    candidates = list(ParameterGrid(grid))
+    """Stratified k-fold over the grid; the best mean macro-F1 wins, earlier candidates on ties.
+
+    Features are fitted once per feature setting on all rows (vocabulary and IDF only see the
+    text, never the labels), so the search costs one vectorisation per setting, not per fold.
+    """
+    candidates = sorted(
+        ParameterGrid(grid),
+        key=lambda c: str([{**DEFAULT_PARAMS, **c}[k] for k in FEATURE_PARAMS]),
+    )
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    results = []
+    results, cached_key, matrix = [], None, None
     for number, candidate in enumerate(candidates, 1):
         params = {**DEFAULT_PARAMS, **candidate}
         started = time.perf_counter()
+        key = str([params[k] for k in FEATURE_PARAMS])
+        if key != cached_key:
+            matrix, cached_key = build_features(params).fit_transform(texts), key
         scores = cross_validate(
-            build_search_pipeline(params, seed),
-            data.texts,
-            data.labels,
-            cv=splitter,
-            scoring="f1_macro",
-            n_jobs=n_jobs,
+            build_linear(params, seed), matrix, y, cv=splitter, scoring="f1_macro", n_jobs=n_jobs
         )["test_score"]
         results.append(
             {
-                "params": candidate,
+                "params": {k: list(v) if isinstance(v, tuple) else v for k, v in candidate.items()},
                 "macro_f1_mean": float(scores.mean()),
                 "macro_f1_std": float(scores.std()),
             }
@@ -68,20 +92,49 @@ def search_hyperparameters(
     return {**DEFAULT_PARAMS, **best["params"]}, results
 
 
+def fit_calibrated(
+    texts: list[str], y: np.ndarray, params: dict[str, Any], folds: int, seed: int, n_jobs: int
+) -> tuple[Pipeline, np.ndarray, Any]:
+    """Fit features, the linear model and its temperature; return held-out probabilities too.
+
+    The temperature is fitted on out-of-fold decision values, and the same values give the
+    held-out probabilities used for the cross-validation scores and abstention thresholds.
+    """
+    progress(f"vectorising {len(texts)} texts ...")
+    features = build_features(params)
+    matrix = features.fit_transform(texts)
+    progress(f"held-out decision values over {folds} folds ...")
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    decision = cross_val_predict(
+        build_linear(params, seed),
+        matrix,
+        y,
+        cv=splitter,
+        method="decision_function",
+        n_jobs=n_jobs,
+    )
+    classes = np.unique(y)
+    beta = fit_temperature(decision, y, classes)
+    progress(f"temperature fitted (beta {beta:.3f}); fitting the final model on all rows ...")
+    linear = build_linear(params, seed).fit(matrix, y)
+    held_out = softmax(beta * as_logits(decision), axis=1)
+    return assemble(features, linear, beta), held_out, matrix
+
+
 def lowest_quantile(values: np.ndarray, share: float) -> float:
     """A threshold below which about `share` of the values fall."""
     return float(np.quantile(values, share, method="lower")) if len(values) else 0.0
 
 
 def fit_scope(
-    pipeline, data: LabelledData, out_of_scope: list[str] | None, folds: int, seed: int
+    pipeline: Pipeline, matrix: Any, out_of_scope: list[str] | None, folds: int, seed: int
 ) -> tuple[LogisticRegression | None, dict[str, Any]]:
     """A binary in-scope model on the classifier's own features, and its held-out threshold."""
     if out_of_scope is None:
         return None, {"scope": None}
-    texts = data.texts + out_of_scope
-    in_scope = np.array([1] * len(data.texts) + [0] * len(out_of_scope))
-    features = pipeline.named_steps["features"].transform(texts)
+    outside = pipeline.named_steps["features"].transform(out_of_scope)
+    features = sparse.vstack([matrix, outside]).tocsr()
+    in_scope = np.array([1] * matrix.shape[0] + [0] * outside.shape[0])
     model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000, random_state=seed)
     held_out = cross_val_predict(
         model,
@@ -116,44 +169,37 @@ def train(
     """Validate, search, fit, evaluate held-out folds, and write the model folder."""
     started = time.perf_counter()
     data = load_labelled_data(
-        data_path,
-        text_col,
-        label_col,
-        min_rows_per_label=2 * folds,  # outer and calibration folds log=progress
+        data_path, text_col, label_col, min_rows_per_label=folds, log=progress
     )
     out_of_scope = load_texts(out_of_scope_path) if out_of_scope_path else None
     progress(f"{data_path}: {len(data.frame)} rows, {len(data.counts())} labels")
 
     grid = PARAM_GRID if grid is None else grid
-    if any(len(values) > 1 for values in grid.values()):
-        params, search = search_hyperparameters(data, grid, folds, seed, n_jobs)
+    y = np.array(data.labels)
+    searching = any(len(values) > 1 for values in grid.values())
+    if searching and len(data.frame) > LARGE_DATA_ROWS:
+        progress(
+            f"{len(data.frame)} rows: skipping the search (over {LARGE_DATA_ROWS}); "
+            "using the default hyperparameters (choose others with --params)"
+        )
+        searching, grid = False, {}
+    if searching:
+        params, search = search_hyperparameters(data.texts, y, grid, folds, seed, n_jobs)
     else:
         params, search = {**DEFAULT_PARAMS, **{k: v[0] for k, v in grid.items()}}, []
     progress(f"chosen hyperparameters: {params}")
 
-    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    progress(f"held-out probabilities over {folds} folds ...")
-    held_out = cross_val_predict(
-        build_pipeline(params, seed, folds),
-        data.texts,
-        data.labels,
-        cv=splitter,
-        method="predict_proba",
-        n_jobs=n_jobs,
-    )
-    labels = sorted(data.counts())
+    pipeline, held_out, matrix = fit_calibrated(data.texts, y, params, folds, seed, n_jobs)
+    labels = [str(label) for label in pipeline.classes_]
     predicted = np.array(labels)[held_out.argmax(axis=1)]
     cv_scores = {
         "folds": folds,
-        "accuracy": float(accuracy_score(data.labels, predicted)),
-        "macro_f1": float(f1_score(data.labels, predicted, average="macro")),
-        "log_loss": float(log_loss(data.labels, held_out, labels=labels)),
+        "accuracy": float(accuracy_score(y, predicted)),
+        "macro_f1": float(f1_score(y, predicted, average="macro")),
+        "log_loss": float(log_loss(y, held_out, labels=labels)),
     }
     progress(f"held-out macro-F1 {cv_scores['macro_f1']:.3f}, accuracy {cv_scores['accuracy']:.3f}")
-
-    progress("fitting the final model on all rows ...")
-    pipeline = build_pipeline(params, seed, folds).fit(data.texts, data.labels)
-    scope, scope_thresholds = fit_scope(pipeline, data, out_of_scope, folds, seed)
+    scope, scope_thresholds = fit_scope(pipeline, matrix, out_of_scope, folds, seed)
     thresholds = {
         "confidence": lowest_quantile(held_out.max(axis=1), IN_SCOPE_LOSS_CONFIDENCE),
         **scope_thresholds,
