@@ -332,7 +332,9 @@ class RedFlagEngine:
         """A rule's `requires` cue is present and not negated."""
         assert rule.requires is not None
         return any(
-            not self._negated(text, m.start(), m.end()) for m in rule.requires.finditer(text)
+            not self._negated(text, m.start(), m.end())
+            and not self.context.resolved_history.search(text, *self._clause(text, *m.span()))
+            for m in rule.requires.finditer(text)
         )
 
     def _judge(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from joblib import Parallel, delayed
 from scipy import sparse
 from scipy.special import softmax
 from sklearn.linear_model import LogisticRegression
@@ -43,6 +44,7 @@ IN_SCOPE_LOSS_CONFIDENCE = 0.02
 IN_SCOPE_LOSS_SCOPE = 0.02
 # Above this many rows the grid search is skipped, to keep training within minutes.
 LARGE_DATA_ROWS = 20_000
+LARGE_DATA_FOLDS = 3
 
 
 def progress(message: str) -> None:
@@ -92,6 +94,13 @@ def search_hyperparameters(
     return {**DEFAULT_PARAMS, **best["params"]}, results
 
 
+def _fit_linear(
+    params: dict[str, Any], seed: int, matrix: Any, y: np.ndarray, rows: np.ndarray | None
+) -> LogisticRegression:
+    model = build_linear(params, seed)
+    return model.fit(matrix, y) if rows is None else model.fit(matrix[rows], y[rows])
+
+
 def fit_calibrated(
     texts: list[str], y: np.ndarray, params: dict[str, Any], folds: int, seed: int, n_jobs: int
 ) -> tuple[Pipeline, np.ndarray, Any]:
@@ -103,20 +112,18 @@ def fit_calibrated(
     progress(f"vectorising {len(texts)} texts ...")
     features = build_features(params)
     matrix = features.fit_transform(texts)
-    progress(f"held-out decision values over {folds} folds ...")
-    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    decision = cross_val_predict(
-        build_linear(params, seed),
-        matrix,
-        y,
-        cv=splitter,
-        method="decision_function",
-        n_jobs=n_jobs,
-    )
+    progress(f"fitting {folds} held-out folds and the final model, {n_jobs} at a time ...")
+    splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(matrix, y))
+    # The final model does not depend on the folds, so it trains alongside them.
+    jobs = [delayed(_fit_linear)(params, seed, matrix, y, rows) for rows, _ in splits]
+    fitted = Parallel(n_jobs=n_jobs)([*jobs, delayed(_fit_linear)(params, seed, matrix, y, None)])
+    linear = fitted[-1]
+    decision = np.zeros((len(y), *np.shape(linear.decision_function(matrix[:1]))[1:]))
+    for (_, rows), model in zip(splits, fitted[:-1], strict=True):
+        decision[rows] = model.decision_function(matrix[rows])
     classes = np.unique(y)
     beta = fit_temperature(decision, y, classes)
-    progress(f"temperature fitted (beta {beta:.3f}); fitting the final model on all rows ...")
-    linear = build_linear(params, seed).fit(matrix, y)
+    progress(f"temperature fitted on held-out folds (beta {beta:.3f})")
     held_out = softmax(beta * as_logits(decision), axis=1)
     return assemble(features, linear, beta), held_out, matrix
 
@@ -177,12 +184,14 @@ def train(
     grid = PARAM_GRID if grid is None else grid
     y = np.array(data.labels)
     searching = any(len(values) > 1 for values in grid.values())
-    if searching and len(data.frame) > LARGE_DATA_ROWS:
+    if len(data.frame) > LARGE_DATA_ROWS and (searching or folds > LARGE_DATA_FOLDS):
         progress(
-            f"{len(data.frame)} rows: skipping the search (over {LARGE_DATA_ROWS}); "
-            "using the default hyperparameters (choose others with --params)"
+            f"{len(data.frame)} rows (over {LARGE_DATA_ROWS}): no grid search and at most "
+            f"{LARGE_DATA_FOLDS} folds, to keep training within minutes (choose "
+            "hyperparameters with --params)"
         )
-        searching, grid = False, {}
+        grid = {} if searching else grid
+        searching, folds = False, min(folds, LARGE_DATA_FOLDS)
     if searching:
         params, search = search_hyperparameters(data.texts, y, grid, folds, seed, n_jobs)
     else:
