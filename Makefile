@@ -24,6 +24,14 @@ OUT_OF_SCOPE ?= $(if $(filter datasets/train.csv,$(DATA)),datasets/out_of_scope_
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# Debian's packages for the browser tests and the load generator; installed once, when missing.
+CHROMIUM := /usr/bin/chromium
+WRK := /usr/bin/wrk
+$(CHROMIUM) $(WRK):
+	@echo "installing Debian's $(notdir $@) ..."
+	@(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(notdir $@)) \
+		>/dev/null 2>&1 || echo "warning: could not install $(notdir $@); tests that need it are skipped"
+
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "installing pinned dependencies into $(VENV) ..."
@@ -55,11 +63,11 @@ format: $(STAMP) ## apply ruff formatting and safe fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(STAMP) ## ruff check, then the whole test suite
+test: $(STAMP) $(CHROMIUM) ## ruff check, then the whole test suite (browser tests in Chromium)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) models/latest/metadata.json ## speed, memory and scaling figures -> reports/bench.json
+bench: $(STAMP) $(WRK) models/latest/metadata.json ## speed, memory and scaling figures -> reports/bench.json
 	$(BIN)/python -m bench.run
 
 clean: ## remove the venv, trained models, reports and caches

@@ -174,11 +174,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def metrics() -> Response:
         return metrics_response()
 
+    page_html = PAGE.read_text(encoding="utf-8") if PAGE.exists() else None
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page() -> Response:
-        if not PAGE.exists():
+        """The triage page for people: type a description, see the answer."""
+        if page_html is None:
             raise HTTPException(404, "No page is installed.")
-        return HTMLResponse(PAGE.read_text(encoding="utf-8"))
+        return HTMLResponse(page_html)
 
     if settings.admin_token:
 
