@@ -189,3 +189,20 @@ def test_reload_swaps_the_model_and_a_failed_reload_keeps_the_old_one(
 
 def test_the_admin_endpoint_does_not_exist_without_a_token(client: TestClient) -> None:
     assert client.post("/admin/reload").status_code in (404, 405)
+
+
+def test_cors_is_off_unless_origins_are_configured(client: TestClient, shipped_model: Path) -> None:
+    preflight = {"origin": "https://app.example", "access-control-request-method": "POST"}
+    assert (
+        "access-control-allow-origin"
+        not in client.options("/v1/predict", headers=preflight).headers
+    )
+    settings = Settings(model_dir=shipped_model, cors_origins=["https://app.example"])
+    with TestClient(create_app(settings)) as allowed:
+        response = allowed.options("/v1/predict", headers=preflight)
+    assert response.headers["access-control-allow-origin"] == "https://app.example"
+
+
+def test_the_page_is_served_at_the_root(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200 and "Describe the symptoms" in response.text

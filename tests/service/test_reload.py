@@ -1,0 +1,80 @@
+"""Reloading the model under load: no request fails, and a failed reload keeps the old model."""
+
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import uvicorn
+
+from service.app import create_app
+from service.settings import Settings
+from training.train import train
+
+
+def post(url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    headers = {"content-type": "application/json"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else b""
+    request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_no_request_fails_while_the_model_reloads_under_load(
+    tiny_csv: Path, tmp_path: Path
+) -> None:
+    models = tmp_path / "models"
+    first = train(tiny_csv, models, folds=3, grid={"C": [10.0]})
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = Settings(model_dir=models / "latest", admin_token="t0ken")
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    statuses: list[int] = []
+    versions: set[str] = set()
+    stop = threading.Event()
+
+    def hammer() -> None:
+        while not stop.is_set():
+            status, body = post(base + "/v1/predict", {"text": "my parcel never came"})
+            statuses.append(status)
+            versions.add(body.get("model_version", "?"))
+
+    clients = [threading.Thread(target=hammer) for _ in range(4)]
+    try:
+        for client in clients:
+            client.start()
+        second = train(tiny_csv, models, folds=3, grid={"C": [3.0]}, seed=1)
+        reloads = [post(base + "/admin/reload", token="t0ken") for _ in range(3)]
+        time.sleep(0.5)
+        (second / "model.joblib").write_bytes(b"corrupt")
+        failed = post(base + "/admin/reload", token="t0ken")
+        time.sleep(0.5)
+        after = post(base + "/v1/predict", {"text": "refund please"})
+    finally:
+        stop.set()
+        for client in clients:
+            client.join(timeout=30)
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert all(status == 200 for status, _ in reloads)
+    assert reloads[0][1]["model_version"] == second.name
+    assert len(statuses) > 50 and set(statuses) == {200}
+    assert versions <= {first.name, second.name}
+    assert failed[0] == 409 and "Kept the current model" in failed[1]["detail"]
+    assert after[1]["model_version"] == second.name
