@@ -226,12 +226,11 @@ def wrk(url: str, body: str, connections: int, seconds: float, workdir: Path) ->
         f"wrk.body = {body_literal}\n{LUA_REPORT}"
     )
     threads = max(1, min(2, connections))
-    done = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    duration = f"-d{max(1, round(seconds))}s"  # wrk takes whole seconds
+    command = ["wrk", f"-t{threads}", f"-c{connections}", duration, "-s", str(script), url]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed: {done.stderr.strip() or done.stdout.strip()}")
     values = dict(re.findall(r"^(\w+) (\d+)$", done.stdout, re.M))
     duration = int(values["duration_us"]) / 1e6
     return {

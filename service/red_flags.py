@@ -11,6 +11,7 @@ dropped for the RE2 pass, which therefore finds a superset and never hides a mat
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -311,16 +312,27 @@ class RedFlagEngine:
             rule = self.rules[number]
             if rule.requires is not None and not self._required(folded, rule):
                 continue
-            searched: set[tuple[int, int]] = set()
-            for hit in rule.prefilter.finditer(folded):
-                span = self._sentence_span(folded, hit.start(), hit.end())
-                if span in searched:
-                    continue
-                searched.add(span)
-                for match in rule.pattern.finditer(folded, *span):
-                    self._judge(text, folded, match, rule, patient_relatives, flags, suppressed)
+            for match in self._matches(rule, folded):
+                self._judge(text, folded, match, rule, patient_relatives, flags, suppressed)
         flags.sort(key=lambda f: (f.start, f.end))
         return flags, suppressed
+
+    def _matches(self, rule: Rule, text: str) -> Iterator[re.Match[str]]:
+        """Exact matches of a rule, searched from where the RE2 pass found its hits.
+
+        RE2 reports byte offsets; for ASCII text they are character offsets too, so Python's
+        `re` starts right at each hit instead of scanning the whole text.
+        """
+        if not text.isascii():
+            yield from rule.pattern.finditer(text)
+            return
+        searched_to = 0
+        for hit in rule.prefilter.finditer(text.encode("ascii")):
+            if hit.start() < searched_to:
+                continue
+            _, end = self._sentence_span(text, hit.start(), hit.end())
+            yield from rule.pattern.finditer(text, hit.start(), end)
+            searched_to = end
 
     @staticmethod
     def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
