@@ -11,14 +11,15 @@ import sys
 
 import uvicorn
 
-from service.predictor import Predictor
-from service.red_flags import RedFlagEngine, RulesError
-from service.settings import Settings
-from training.artifacts import ModelError
-
 
 def check() -> int:
     """Load the configured model and rules once; one clear line if either is unusable."""
+    # Imported here: the supervisor of several workers should not hold numpy and the model.
+    from service.predictor import Predictor
+    from service.red_flags import RedFlagEngine, RulesError
+    from service.settings import Settings
+    from training.artifacts import ModelError
+
     settings = Settings()
     try:
         version = Predictor.load(settings.model_dir).version
@@ -50,9 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         workers=args.workers,
         access_log=False,
-        # The stdlib loop serves many keep-alive clients fairly; uvloop starved some (p99 over
-        # a second at 64 clients in `make bench`), for no gain in throughput here.
-        loop="asyncio",
+        # Measured in `make bench`: with one worker the stdlib loop serves 64 keep-alive clients
+        # fairly where uvloop starved some (p99 over a second); with several workers the stdlib
+        # loop's inherited sockets lose TCP_NODELAY (40 ms stalls) while uvloop is fair.
+        loop="asyncio" if args.workers == 1 else "uvloop",
         timeout_graceful_shutdown=10,
         log_level="warning",
     )
