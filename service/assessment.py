@@ -2,7 +2,6 @@
 
 import logging
 import threading
-from dataclasses import asdict
 from typing import Any
 
 from fastapi import HTTPException
@@ -33,7 +32,16 @@ class Assessor:
             "condition": prediction.condition,
             "probabilities": prediction.probabilities,
             "abstained": prediction.abstained,
-            "red_flags": [asdict(flag) for flag in flags],
+            "red_flags": [
+                {
+                    "category": f.category,
+                    "rule": f.rule,
+                    "evidence": f.evidence,
+                    "start": f.start,
+                    "end": f.end,
+                }
+                for f in flags
+            ],
             "triage": decision.level.value,
             "advice": decision.advice,
             "explanation": [{"term": t.term, "weight": t.weight} for t in prediction.explanation],
