@@ -45,7 +45,8 @@ _SELF_COMPLAINT = re.compile(
 # The writer describing their own pain, anywhere in the text: then the writer is the patient.
 _WRITER_COMPLAINT = re.compile(
     r"\b(my|mine)\s+(own\s+)?(lower?\s+)?(back|legs?|hips?|spine)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
-    r"\bi('?m|\s+am|"
+    r"\bi\s+(have|'ve)\s+(had\s+)?(a\s+)?(\w+\s+){0,3}(back|legs?|hips?)\b|"
+    r"\bi\s+(have|'ve\s+got|am\s+having|get)\s+(\w+\s+){0,2}pain\b|\bi('?m|\s+am|"
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)",
     _FLAGS,
 )
