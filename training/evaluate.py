@@ -89,11 +89,14 @@ def red_flag_metrics(engine: RedFlagEngine, path: Path) -> dict[str, Any]:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     counts = {c: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for c in CATEGORIES}
     suppressed_reasons: dict[str, int] = {}
+    traps = frame["kind"].eq("trap") if "kind" in frame else frame["red_flags"].eq("")
+    trap_alarms = 0
     started = time.perf_counter()
-    for text, expected in zip(frame["text"], frame["red_flags"], strict=True):
+    for text, expected, trap in zip(frame["text"], frame["red_flags"], traps, strict=True):
         gold = {c for c in expected.split(";") if c}
         flags, suppressed = engine.explain(text)
         found = {flag.category for flag in flags}
+        trap_alarms += bool(trap and found)
         for category in CATEGORIES:
             key = (
                 ("tp" if category in found else "fn")
@@ -112,9 +115,6 @@ def red_flag_metrics(engine: RedFlagEngine, path: Path) -> dict[str, Any]:
             "specificity": c["tn"] / max(1, c["tn"] + c["fp"]),
             "positives": c["tp"] + c["fn"],
         }
-    traps = frame["kind"].eq("trap") if "kind" in frame else frame["red_flags"].eq("")
-    trap_texts = frame.loc[traps, "text"]
-    trap_alarms = sum(bool(engine.find(text)) for text in trap_texts)
     return {
         "data": str(path),
         "rows": len(frame),
