@@ -37,11 +37,6 @@ _SELF_REFERENCE = re.compile(
     r"legs?|foot|feet|bladder|bowels?|bum|bottom|groin|spine|hips?|toes|thighs?)\b",
     _FLAGS,
 )
-_SELF_COMPLAINT = re.compile(
-    r"\b(i|i'm|i’m|im|i've|i’ve|ive|me|myself)\b|\bmy\s+(own\s+)?(back|legs?|hips?|spine|bum|buttocks?|"
-    r"foot|feet|knees?|thighs?|calf|pain)\b",
-    _FLAGS,
-)
 # The writer describing their own pain, anywhere in the text: then the writer is the patient.
 _WRITER_COMPLAINT = re.compile(
     r"\b(my|mine)\s+(own\s+)?(lower?\s+)?(back|legs?|hips?|spine)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
@@ -72,7 +67,6 @@ _CLAUSAL_START = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _STATEMENT_END = re.compile(r"[.!\n]")
-_SENTENCE_START = re.compile(r"[.!?\n][^.!?\n]*\Z")
 _UPPERCASE = re.compile(r"(?<!\\)[A-Z]")
 # Curly quotes are folded so that "can’t" matches rules written with "can't".
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
@@ -146,7 +140,6 @@ class Rule:
     history_counts: bool = False
     requires: re.Pattern[str] | None = None
     unless: re.Pattern[str] | None = None
-    examples: dict[str, list[str]] | None = None
 
 
 _CONTEXT_LISTS = (
@@ -248,7 +241,6 @@ def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
         history_counts=bool(entry.get("history_counts", False)),
         requires=_compile(entry["requires"], f"{where} requires") if "requires" in entry else None,
         unless=_compile(entry["unless"], f"{where} unless") if "unless" in entry else None,
-        examples=entry.get("examples"),
     )
 
 
@@ -331,15 +323,9 @@ class RedFlagEngine:
         for hit in rule.prefilter.finditer(text.encode("ascii")):
             if hit.start() < searched_to:
                 continue
-            _, end = self._sentence_span(text, hit.start(), hit.end())
+            end = self._sentence(text, hit.start(), hit.end())[1]
             yield from rule.pattern.finditer(text, hit.start(), end)
             searched_to = end
-
-    @staticmethod
-    def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
-        begin = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
-        stop = _SENTENCE_END.search(text, end)
-        return begin, stop.start() if stop else len(text)
 
     def _required(self, text: str, rule: Rule) -> bool:
         """A rule's `requires` cue is present and not negated."""
@@ -466,8 +452,8 @@ class RedFlagEngine:
         if rule.unless is not None and rule.unless.search(sentence):
             return "excluded_by_rule"
 
-        wide = self._window(text, begin, start, context.window_words + 4) + evidence
         before = self._window(text, begin, start, context.window_words + 4)
+        wide = before + evidence  # a relative can be named inside the sign: "my dad's cancer"
         if context.hypothetical.search(before) or context.hypothetical_after.search(
             text[end:sentence_end]
         ):
