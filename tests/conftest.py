@@ -1,9 +1,16 @@
 """Shared fixtures: models are trained into temporary folders, never taken from models/."""
 
 import csv
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from service.app import create_app
@@ -87,3 +94,22 @@ def tiny_csv(tmp_path: Path) -> Path:
     """A user's own taxonomy: three made-up labels about a web shop."""
     rows = [[text, label] for label, texts in TINY_ROWS.items() for text in texts]
     return write_csv(tmp_path / "tiny.csv", ["text", "label"], rows)
+
+
+@contextmanager
+def live_server(app: FastAPI) -> Iterator[str]:
+    """Serve the app with uvicorn on a free loopback port in a thread; yield its base URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

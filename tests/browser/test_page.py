@@ -1,18 +1,14 @@
 """The triage page, driven in Debian's Chromium (headless) like a person would use it."""
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from service.app import create_app
 from service.settings import Settings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, live_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -32,19 +28,8 @@ SCIATICA = (
 
 @pytest.fixture(scope="module")
 def base_url(shipped_model: Path) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = create_app(Settings(model_dir=shipped_model))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live_server(create_app(Settings(model_dir=shipped_model))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,17 +1,15 @@
 """Reloading the model under load: no request fails, and a failed reload keeps the old model."""
 
 import json
-import socket
 import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-import uvicorn
-
 from service.app import create_app
 from service.settings import Settings
+from tests.conftest import live_server
 from training.train import train
 
 
@@ -33,45 +31,33 @@ def test_no_request_fails_while_the_model_reloads_under_load(
 ) -> None:
     models = tmp_path / "models"
     first = train(tiny_csv, models, folds=3, grid={"C": [10.0]})
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     settings = Settings(model_dir=models / "latest", admin_token="t0ken")
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
     statuses: list[int] = []
     versions: set[str] = set()
     stop = threading.Event()
+    with live_server(create_app(settings)) as base:
 
-    def hammer() -> None:
-        while not stop.is_set():
-            status, body = post(base + "/v1/predict", {"text": "my parcel never came"})
-            statuses.append(status)
-            versions.add(body.get("model_version", "?"))
+        def hammer() -> None:
+            while not stop.is_set():
+                status, body = post(base + "/v1/predict", {"text": "my parcel never came"})
+                statuses.append(status)
+                versions.add(body.get("model_version", "?"))
 
-    clients = [threading.Thread(target=hammer) for _ in range(4)]
-    try:
-        for client in clients:
-            client.start()
-        second = train(tiny_csv, models, folds=3, grid={"C": [3.0]}, seed=1)
-        reloads = [post(base + "/admin/reload", token="t0ken") for _ in range(3)]
-        time.sleep(0.5)
-        (second / "model.joblib").write_bytes(b"corrupt")
-        failed = post(base + "/admin/reload", token="t0ken")
-        time.sleep(0.5)
-        after = post(base + "/v1/predict", {"text": "refund please"})
-    finally:
-        stop.set()
-        for client in clients:
-            client.join(timeout=30)
-        server.should_exit = True
-        thread.join(timeout=10)
+        clients = [threading.Thread(target=hammer) for _ in range(4)]
+        try:
+            for client in clients:
+                client.start()
+            second = train(tiny_csv, models, folds=3, grid={"C": [3.0]}, seed=1)
+            reloads = [post(base + "/admin/reload", token="t0ken") for _ in range(3)]
+            time.sleep(0.5)
+            (second / "model.joblib").write_bytes(b"corrupt")
+            failed = post(base + "/admin/reload", token="t0ken")
+            time.sleep(0.5)
+            after = post(base + "/v1/predict", {"text": "refund please"})
+        finally:
+            stop.set()
+            for client in clients:
+                client.join(timeout=30)
     assert all(status == 200 for status, _ in reloads)
     assert reloads[0][1]["model_version"] == second.name
     assert len(statuses) > 50 and set(statuses) == {200}
