@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.assessment import Assessor, ServiceState
+from service.fast_path import RESULTS_KEY, FastPredictions
 from service.observability import RequestObserver, configure_logging, metrics_response
 from service.red_flags import RulesError
 from service.schemas import (
@@ -141,7 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def predict(body: PredictRequest, assessor: AssessorDep, request: Request) -> Response:
         """Assess one description. Red flags always win: any red flag makes triage `emergency`."""
         result = assessor.assess(body.text)
-        request.scope["triage.results"] = (result,)
+        request.scope[RESULTS_KEY] = (result,)
         return _json(result)
 
     @app.post(
@@ -154,8 +155,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body: BatchRequest, assessor: AssessorDep, request: Request
     ) -> Response:
         """Assess up to 256 descriptions; results come back in the same order."""
-        results = [assessor.assess(text) for text in body.texts]
-        request.scope["triage.results"] = results
+        results = assessor.assess_many(body.texts)
+        request.scope[RESULTS_KEY] = results
         return _json({"results": results})
 
     @app.get("/v1/model", response_model=ModelInfo, tags=["operations"])
@@ -201,6 +202,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 return _problem(409, "Reload failed", f"Kept the current model. {err}")
             return _json({"status": "reloaded", "model_version": version})
 
+    app.add_middleware(FastPredictions, state=state)
     # Outermost, so it sees every request, including those refused by validation.
     app.add_middleware(RequestObserver, state=state, max_body_bytes=settings.max_body_bytes)
     return app

@@ -48,6 +48,9 @@ class Assessor:
             "model_version": self.version,
         }
 
+    def assess_many(self, texts: list[str]) -> list[dict[str, Any]]:
+        return [self.assess(text) for text in texts]
+
 
 class ServiceState:
     """Holds the current Assessor; loading happens beside it and the swap is one assignment."""

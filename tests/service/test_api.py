@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
+from service.fast_path import FastPredictions
 from service.settings import Settings
 from tests.conftest import ROOT, TINY_ROWS
 from training.train import train
@@ -65,6 +66,20 @@ def test_out_of_scope_text_abstains_without_a_condition(client: TestClient) -> N
     assert body["triage"] != "emergency"
 
 
+def test_the_fast_path_answers_as_the_fastapi_routes_do(
+    client: TestClient, shipped_model: Path
+) -> None:
+    app = create_app(Settings(model_dir=shipped_model))
+    app.user_middleware = [m for m in app.user_middleware if m.cls is not FastPredictions]
+    requests = [
+        ("/v1/predict", {"text": RED_FLAG}),
+        ("/v1/predict/batch", {"texts": [SCIATICA, "hello", RED_FLAG]}),
+    ]
+    with TestClient(app) as routes_only:
+        for path, body in requests:
+            assert client.post(path, json=body).json() == routes_only.post(path, json=body).json()
+
+
 def test_batch_answers_in_order_and_matches_single_answers(client: TestClient) -> None:
     texts = [SCIATICA, RED_FLAG, "hello"]
     results = client.post("/v1/predict/batch", json={"texts": texts}).json()["results"]
@@ -114,18 +129,32 @@ def test_errors_never_echo_the_submitted_text(client: TestClient) -> None:
 
 
 def test_logs_never_contain_the_submitted_text(
-    client: TestClient, caplog: pytest.LogCaptureFixture
+    client: TestClient, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     logger = logging.getLogger("service")
     logger.addHandler(caplog.handler)
     try:
         client.post("/v1/predict", json={"text": f"{RED_FLAG} {SECRET}"})
         client.post("/v1/predict", json={"text": SECRET * 400})
+        client.post("/v1/predict", json={"text": SECRET, "extra": SECRET})
     finally:
         logger.removeHandler(caplog.handler)
     records = [json.dumps(r.__dict__, default=str) for r in caplog.records]
-    assert records and not any(SECRET in record for record in records)
-    assert any('"red_flag_categories": ["cauda_equina"]' in record for record in records)
+    assert not any(SECRET in record for record in records)
+    assert SECRET not in capsys.readouterr().err
+
+
+def test_each_request_logs_one_json_line_with_its_outcome(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    client.post("/v1/predict", json={"text": RED_FLAG}, headers={"x-request-id": "abc-123"})
+    client.post("/v1/predict", json={"text": ""})
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    ok, refused = (line for line in lines if line.get("event") == "request")
+    assert ok["request_id"] == "abc-123" and ok["status"] == 200
+    assert ok["red_flag_categories"] == ["cauda_equina"] and ok["model_version"]
+    assert refused["status"] == 422 and "labels" not in refused
 
 
 def test_metrics_count_predictions_and_red_flags(client: TestClient) -> None:
