@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from service.predictor import Predictor
-from service.red_flags import RedFlagEngine
+from service.predictor import Prediction, Predictor
+from service.red_flags import RedFlag, RedFlagEngine
 from service.settings import Settings
 from service.triage import decide
 
@@ -24,9 +24,18 @@ class Assessor:
 
     def assess(self, text: str) -> dict[str, Any]:
         """The answer for one text, as the JSON the API returns."""
-        # Red flags run on every text, whatever the model says or whether it abstains.
-        flags = self.engine.find(text)
-        prediction = self.predictor.predict_one(text)
+        return self.assess_many([text])[0]
+
+    def assess_many(self, texts: list[str]) -> list[dict[str, Any]]:
+        """The answers for many texts, in order; each the same as `assess` gives."""
+        predictions = self.predictor.predict_many(texts)
+        return [
+            # Red flags run on every text, whatever the model says or whether it abstains.
+            self._answer(text, prediction, self.engine.find(text))
+            for text, prediction in zip(texts, predictions, strict=True)
+        ]
+
+    def _answer(self, text: str, prediction: Prediction, flags: list[RedFlag]) -> dict[str, Any]:
         decision = decide(text, prediction, flags)
         return {
             "condition": prediction.condition,
@@ -47,9 +56,6 @@ class Assessor:
             "explanation": [{"term": t.term, "weight": t.weight} for t in prediction.explanation],
             "model_version": self.version,
         }
-
-    def assess_many(self, texts: list[str]) -> list[dict[str, Any]]:
-        return [self.assess(text) for text in texts]
 
 
 class ServiceState:

@@ -6,11 +6,10 @@ vocabularies and weights and does only the arithmetic. `tests/model` checks that
 same probabilities as the pipeline.
 """
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import pairwise, repeat
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -116,11 +115,6 @@ def _block_ids(vectorizer) -> Callable[[str], np.ndarray]:
     return lambda text: _lookup(vocabulary, analyzer(text))
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max())
-    return shifted / shifted.sum()
-
-
 class Predictor:
     """The trained model, ready to score texts quickly."""
 
@@ -152,6 +146,13 @@ class Predictor:
         self.scope_threshold = thresholds.get("scope")
         # The first block (word n-grams) is the one a person can read in an explanation.
         words = features.transformer_list[0][1].vocabulary_
+        # How much each word n-gram pushes each label up relative to the others.
+        word_weights = self._weights[: len(words)]
+        self._push = (
+            np.hstack([-word_weights, word_weights])
+            if self._binary
+            else word_weights - word_weights.mean(axis=1, keepdims=True)
+        )
         self._term_names = [""] * len(words)
         for term, j in words.items():
             self._term_names[j] = term
@@ -161,78 +162,110 @@ class Predictor:
         """Load through the training side's verified loader (hash and version checks)."""
         return cls(load_model(folder))
 
-    def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted feature indices and TF-IDF values, each block L2-normalised as in the pipeline."""
-        text = normalise(text)
-        known = np.concatenate([block.ids(text) + block.offset for block in self._blocks])
-        if not known.size:
-            return _NO_IDS, np.empty(0)
-        idx, tf = np.unique(known, return_counts=True)
+    def _features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """TF-IDF of many texts, concatenated: each text's sorted feature indices and values,
+        each block L2-normalised as in the pipeline. `bounds[t * blocks + b]` is where block b
+        of text t begins.
+
+        Every step works per text or per (text, block) segment, so a text gets exactly the
+        same numbers alone or in a batch.
+        """
+        width = int(self._offsets[-1])
+        parts = []
+        for row, text in enumerate(texts):
+            text = normalise(text)
+            for block in self._blocks:
+                parts.append(block.ids(text) + (row * width + block.offset))
+        keys, tf = np.unique(np.concatenate(parts), return_counts=True)
+        idx = keys % width
         val = (1.0 + np.log(tf)) * self._idf[idx]
-        # Blocks occupy consecutive index ranges, so each is one slice of the sorted indices.
-        bounds = np.searchsorted(idx, self._offsets)
-        for begin, end in pairwise(bounds):
-            if end > begin:
-                part = val[begin:end]
-                part /= np.sqrt(part @ part)
-        return idx, val
+        # Where each (text, block) begins, and the end: the next text's first block.
+        firsts = np.arange(len(texts) + 1)[:, None] * width + self._offsets[:-1]
+        bounds = np.searchsorted(keys, firsts.ravel()[: len(texts) * len(self._blocks) + 1])
+        sizes = np.diff(bounds)
+        filled = sizes > 0
+        if filled.any():
+            norms = np.sqrt(np.add.reduceat(val * val, bounds[:-1][filled]))
+            val /= np.repeat(norms, sizes[filled])
+        return bounds, idx, val
+
+    def _sums(self, values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """Per-text sums of `values` along axis 0; zero for a text with no known features."""
+        shape = (len(starts) - 1, *values.shape[1:])
+        if not len(values):
+            return np.zeros(shape)
+        filled = starts[:-1] < starts[1:]
+        sums = np.zeros(shape)
+        sums[filled] = np.add.reduceat(values, starts[:-1][filled], axis=0)
+        return sums
 
     def probabilities(self, text: str) -> np.ndarray:
         """Calibrated probabilities in the order of `labels`."""
-        idx, val = self._features(text)
-        return self._score(val, self._weights[idx])
+        bounds, idx, val = self._features([text])
+        starts = bounds[:: len(self._blocks)]
+        return self._probabilities(self._sums(val[:, None] * self._weights[idx], starts))[0]
 
-    def _score(self, val: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        logits = val @ rows + self._intercept
+    def _probabilities(self, linear: np.ndarray) -> np.ndarray:
+        logits = linear + self._intercept
         if self._binary:
-            logits = np.array([-logits[0], logits[0]])
-        return _softmax(self._beta * logits)
+            logits = np.hstack([-logits, logits])
+        logits = self._beta * logits
+        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return shifted / shifted.sum(axis=1, keepdims=True)
 
     def predict_one(self, text: str) -> Prediction:
-        idx, val = self._features(text)
-        rows = self._weights[idx]
-        probs = self._score(val, rows)
-        best = int(probs.argmax())
-        confidence = float(probs[best])
-        scope = None
-        if self._scope_weights is not None:
-            z = float(val @ self._scope_weights[idx]) + self._scope_intercept
-            scope = 1.0 / (1.0 + math.exp(-z))
-        abstained = bool(
-            len(idx) == 0
-            or confidence < self.confidence_threshold
-            or (
-                scope is not None
-                and self.scope_threshold is not None
-                and scope < self.scope_threshold
-            )
-        )
-        return Prediction(
-            condition=None if abstained else self.labels[best],
-            probabilities=dict(zip(self.labels, probs.tolist(), strict=True)),
-            abstained=abstained,
-            confidence=confidence,
-            scope=scope,
-            explanation=self._explain(idx, val, rows, best),
-        )
+        return self.predict_many([text])[0]
 
     def predict_many(self, texts: list[str]) -> list[Prediction]:
-        return [self.predict_one(text) for text in texts]
-
-    def _explain(self, idx: np.ndarray, val: np.ndarray, rows: np.ndarray, best: int) -> list[Term]:
-        """Word n-grams that pushed the top label up relative to the others."""
-        words = int(np.searchsorted(idx, len(self._term_names)))  # word block comes first
-        if words == 0:
+        """One Prediction per text, in order; the same as predict_one on each."""
+        if not texts:
             return []
-        rows = rows[:words]
-        if self._binary:
-            push = val[:words] * rows[:, 0] * (1.0 if best == 1 else -1.0)
-        else:
-            push = val[:words] * (rows[:, best] - rows.mean(axis=1))
+        bounds, idx, val = self._features(texts)
+        starts = bounds[:: len(self._blocks)]
+        probs = self._probabilities(self._sums(val[:, None] * self._weights[idx], starts))
+        best = probs.argmax(axis=1)
+        scopes: list[float | None] = [None] * len(texts)
+        if self._scope_weights is not None:
+            z = self._sums(val * self._scope_weights[idx], starts) + self._scope_intercept
+            scopes = (1.0 / (1.0 + np.exp(-z))).tolist()
+        predictions = []
+        for i, (p, b, scope) in enumerate(zip(probs.tolist(), best.tolist(), scopes, strict=True)):
+            begin, words, end = (
+                bounds[i * len(self._blocks)],
+                bounds[i * len(self._blocks) + 1],
+                starts[i + 1],
+            )
+            confidence = p[b]
+            abstained = bool(
+                end == begin
+                or confidence < self.confidence_threshold
+                or (
+                    scope is not None
+                    and self.scope_threshold is not None
+                    and scope < self.scope_threshold
+                )
+            )
+            predictions.append(
+                Prediction(
+                    condition=None if abstained else self.labels[b],
+                    probabilities=dict(zip(self.labels, p, strict=True)),
+                    abstained=abstained,
+                    confidence=confidence,
+                    scope=scope,
+                    explanation=self._explain(idx[begin:words], val[begin:words], b),
+                )
+            )
+        return predictions
+
+    def _explain(self, idx: np.ndarray, val: np.ndarray, best: int) -> list[Term]:
+        """Word n-grams (indices and values of the word block) that pushed the top label up."""
+        if not len(idx):
+            return []
+        push = val * self._push[idx, best]
         top = (
             np.argpartition(-push, EXPLANATION_TERMS)[:EXPLANATION_TERMS]
-            if words > EXPLANATION_TERMS
-            else np.arange(words)
+            if len(idx) > EXPLANATION_TERMS
+            else np.arange(len(idx))
         )
         top = top[np.argsort(-push[top])]
         names = self._term_names

@@ -21,6 +21,12 @@ def test_fast_path_gives_the_pipelines_probabilities(predictor: Predictor) -> No
     np.testing.assert_allclose(actual, expected, atol=1e-9)
 
 
+def test_a_text_gets_the_same_prediction_alone_or_in_a_batch(predictor: Predictor) -> None:
+    texts = pd.read_csv(DATASETS / "test.csv", keep_default_na=False)["text"].tolist()[:60]
+    texts[10:10] = ["", "zzzz qqqq", "é ñ 中文 🙂"]  # texts with no known features, mid-batch
+    assert predictor.predict_many(texts) == [predictor.predict_one(text) for text in texts]
+
+
 def test_probabilities_cover_every_label_and_sum_to_one(predictor: Predictor) -> None:
     prediction = predictor.predict_one(SCIATICA)
     assert set(prediction.probabilities) == set(predictor.labels)
