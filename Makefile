@@ -18,6 +18,8 @@ EVAL_DATA ?= datasets/test.csv
 # The shipped out-of-scope examples train the "is this about back or leg pain?" check; a user's
 # own data set goes without it unless OUT_OF_SCOPE= names a file.
 OUT_OF_SCOPE ?= $(if $(filter datasets/train.csv,$(DATA)),datasets/out_of_scope_train.csv,)
+# Texts labelled with the red flags that apply, for the learned sign detector (SIGNS= for none).
+SIGNS ?= datasets/red_flags_dev.csv
 
 .PHONY: help setup train evaluate run test lint format bench clean
 
@@ -40,9 +42,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP) ## create .venv with the pinned dependencies (quiet when up to date)
 
-train: $(STAMP) ## train a model: DATA=, TEXT_COL=, LABEL_COL=, SEED=, OUT_OF_SCOPE= override
+train: $(STAMP) ## train a model: DATA=, TEXT_COL=, LABEL_COL=, SEED=, OUT_OF_SCOPE=, SIGNS= override
 	$(BIN)/python -m training.train --data "$(DATA)" --text-col "$(TEXT_COL)" \
-		--label-col "$(LABEL_COL)" --seed $(SEED) $(if $(OUT_OF_SCOPE),--out-of-scope "$(OUT_OF_SCOPE)")
+		--label-col "$(LABEL_COL)" --seed $(SEED) $(if $(OUT_OF_SCOPE),--out-of-scope "$(OUT_OF_SCOPE)") \
+		--signs "$(SIGNS)"
 
 models/latest/metadata.json:
 	@$(MAKE) --no-print-directory train

@@ -1,23 +1,41 @@
 """One assessment: model prediction + red flags -> the public answer, and the swappable state."""
 
+import functools
 import logging
+import re
 import threading
 from typing import Any
 
 from fastapi import HTTPException
 
 from service.predictor import Prediction, Predictor
-from service.red_flags import RedFlag, RedFlagEngine
+from service.red_flags import CATEGORIES, RedFlag, RedFlagEngine
 from service.settings import Settings
 from service.triage import decide
+from training.artifacts import ModelError
 
 log = logging.getLogger("service")
+SIGN_DETECTOR = "sign_detector"  # the `rule` of a flag raised by the learned sign detector
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """A normalised word n-gram, found in the submitted text whatever its case and spacing."""
+    words = r"\W+".join(re.escape(word) for word in term.split())
+    return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
 
 
 class Assessor:
     """A loaded model and rules engine; immutable, so a reload swaps the whole object."""
 
     def __init__(self, predictor: Predictor, engine: RedFlagEngine) -> None:
+        unknown = sorted(set(predictor.sign_categories) - set(CATEGORIES))
+        if unknown:
+            raise ModelError(
+                f"{predictor.bundle.folder}: the sign detector knows red-flag categories the "
+                f"rules do not ({', '.join(unknown)}). Retrain with a red-flag set that uses "
+                "the categories of the rules file."
+            )
         self.predictor = predictor
         self.engine = engine
         self.version = predictor.version
@@ -31,9 +49,45 @@ class Assessor:
         predictions = self.predictor.predict_many(texts)
         return [
             # Red flags run on every text, whatever the model says or whether it abstains.
-            self._answer(text, prediction, self.engine.find(text))
+            self._answer(text, prediction, self.red_flags(text, prediction))
             for text, prediction in zip(texts, predictions, strict=True)
         ]
+
+    def red_flags(self, text: str, prediction: Prediction) -> list[RedFlag]:
+        """The rules' flags, then the sign detector's for categories the rules did not flag."""
+        flags = self.engine.find(text)
+        return flags + self.detected_signs(text, prediction, {flag.category for flag in flags})
+
+    def detected_signs(self, text: str, prediction: Prediction, already: set[str]) -> list[RedFlag]:
+        """Flags from the learned sign detector for categories not in `already`.
+
+        The detector only ever adds: it catches paraphrases the rules do not know yet, and
+        never overrules a rule. Its strongest words go through the rules' context step, so
+        "my dad had bowel cancer" or "no fever" does not raise a flag; the flag is dropped only
+        when every one of those words is ruled out, and is kept (with its sentence as
+        evidence) when none can be found in the text.
+        """
+        flags = []
+        for category, probability in prediction.signs.items():
+            if probability < self.predictor.sign_threshold or category in already:
+                continue
+            flag = self._detected_sign(text, category)
+            if flag is not None:
+                flags.append(flag)
+        return flags
+
+    def _detected_sign(self, text: str, category: str) -> RedFlag | None:
+        located = False
+        for term in self.predictor.sign_terms(text, category):
+            for match in _term_pattern(term).finditer(text):
+                located = True
+                start, end = match.span()
+                if self.engine.context_of(text, start, end, category) is None:
+                    return RedFlag(category, SIGN_DETECTOR, text[start:end], start, end)
+        if located:
+            return None
+        start, end = self.predictor.sign_sentence(text, category)
+        return RedFlag(category, SIGN_DETECTOR, text[start:end], start, end)
 
     def _answer(self, text: str, prediction: Prediction, flags: list[RedFlag]) -> dict[str, Any]:
         decision = decide(text, prediction, flags)

@@ -8,7 +8,7 @@ same probabilities as the pipeline.
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 
@@ -36,6 +36,8 @@ class Prediction:
     confidence: float  # the top probability
     scope: float | None  # probability that the text is about the trained conditions
     explanation: list[Term]
+    # Red-flag category -> the sign detector's probability that the sign applies (if trained).
+    signs: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class _Block:
 
 
 _NO_IDS = np.empty(0, dtype=np.intp)
+# A sentence for evidence: a run up to and including its end mark, without edge spaces.
+_SENTENCE = re.compile(r"[^\s.!?;][^.!?;\n]*[.!?;]*")
 # Words seen before skip n-gram slicing; the cache is bounded so odd input cannot grow it.
 WORD_CACHE_LIMIT = 200_000
 
@@ -141,6 +145,13 @@ class Predictor:
         scope = bundle.scope
         self._scope_weights = None if scope is None else np.ascontiguousarray(scope.coef_[0])
         self._scope_intercept = 0.0 if scope is None else float(scope.intercept_[0])
+        signs, info = bundle.signs, bundle.metadata.get("sign_detector") or {}
+        self.sign_categories: list[str] = list(info.get("categories", [])) if signs else []
+        self.sign_threshold = float(info.get("threshold", 0.5))
+        self._sign_weights = (
+            np.column_stack([m.coef_[0] for m in signs]) if signs else np.empty((offset, 0))
+        )
+        self._sign_intercept = np.array([m.intercept_[0] for m in signs or ()])
         thresholds = bundle.metadata.get("thresholds", {})
         self.confidence_threshold = float(thresholds.get("confidence") or 0.0)
         self.scope_threshold = thresholds.get("scope")
@@ -228,8 +239,10 @@ class Predictor:
         if self._scope_weights is not None:
             z = self._sums(val * self._scope_weights[idx], starts) + self._scope_intercept
             scopes = (1.0 / (1.0 + np.exp(-z))).tolist()
+        signs = self._sign_probabilities(idx, val, starts).tolist()
         predictions = []
-        for i, (p, b, scope) in enumerate(zip(probs.tolist(), best.tolist(), scopes, strict=True)):
+        rows = zip(probs.tolist(), best.tolist(), scopes, signs, strict=True)
+        for i, (p, b, scope, sign) in enumerate(rows):
             begin, words, end = (
                 bounds[i * len(self._blocks)],
                 bounds[i * len(self._blocks) + 1],
@@ -253,9 +266,37 @@ class Predictor:
                     confidence=confidence,
                     scope=scope,
                     explanation=self._explain(idx[begin:words], val[begin:words], b),
+                    signs=dict(zip(self.sign_categories, sign, strict=True)),
                 )
             )
         return predictions
+
+    def _sign_probabilities(
+        self, idx: np.ndarray, val: np.ndarray, starts: np.ndarray
+    ) -> np.ndarray:
+        z = self._sums(val[:, None] * self._sign_weights[idx], starts) + self._sign_intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def sign_terms(self, text: str, category: str, limit: int = 3) -> list[str]:
+        """The word n-grams that pushed the sign detector's `category` up most, strongest first."""
+        bounds, idx, val = self._features([text])
+        words = slice(bounds[0], bounds[1])  # the word block comes first
+        push = val[words] * self._sign_weights[idx[words], self.sign_categories.index(category)]
+        order = np.argsort(-push)[:limit]
+        return [
+            self._term_names[j]
+            for j, w in zip(idx[words][order], push[order], strict=True)
+            if w > 0
+        ]
+
+    def sign_sentence(self, text: str, category: str) -> tuple[int, int]:
+        """The sentence the sign detector scores highest for `category`, as (start, end)."""
+        spans = [m.span() for m in _SENTENCE.finditer(text)] or [(0, len(text))]
+        if len(spans) == 1:
+            return spans[0]
+        bounds, idx, val = self._features([text[a:b] for a, b in spans])
+        scores = self._sign_probabilities(idx, val, bounds[:: len(self._blocks)])
+        return spans[int(scores[:, self.sign_categories.index(category)].argmax())]
 
     def _explain(self, idx: np.ndarray, val: np.ndarray, best: int) -> list[Term]:
         """Word n-grams (indices and values of the word block) that pushed the top label up."""

@@ -61,7 +61,7 @@ _COMPLAINT = re.compile(
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
 # Signs written as a clause of their own ("can't feel ...") are not in a preceding "no" list.
 _CLAUSAL_START = re.compile(
-    r"^(can'?t|can’t|cannot|can not|couldn'?t|unable|not able|haven'?t|hasn'?t|didn'?t|don'?t|"
+    r"(can'?t|can’t|cannot|can not|couldn'?t|unable|not able|haven'?t|hasn'?t|didn'?t|don'?t|"
     r"doesn'?t|lost|losing|wet|wetting|leak\w*|fell|legs?|foot|feet|pain|it)\b",
     _FLAGS,
 )
@@ -141,6 +141,8 @@ class Rule:
     requires: re.Pattern[str] | None = None
     unless: re.Pattern[str] | None = None
 
+
+_NEVER = re.compile(r"(?!)")
 
 _CONTEXT_LISTS = (
     "terminators",
@@ -309,6 +311,18 @@ class RedFlagEngine:
                 self._judge(text, folded, match, rule, patient_relatives, flags, suppressed)
         flags.sort(key=lambda f: (f.start, f.end))
         return flags, suppressed
+
+    def context_of(self, text: str, start: int, end: int, category: str) -> str | None:
+        """Why the words at text[start:end], read as a sign of `category`, do not apply to
+        the person now (the reasons `explain` gives), or None when they do.
+
+        For signs found by something other than a rule (the learned sign detector). History
+        still counts where any rule of the category says so (a past cancer still matters).
+        """
+        folded = fold(text)
+        history_counts = any(r.history_counts for r in self.rules if r.category == category)
+        probe = Rule("", category, "", _NEVER, None, history_counts)
+        return self._suppression(folded, start, end, probe, self._patient_relatives(folded))
 
     def _matches(self, rule: Rule, text: str) -> Iterator[re.Match[str]]:
         """Exact matches of a rule, searched from where the RE2 pass found its hits.

@@ -30,6 +30,8 @@ class ModelBundle:
     pipeline: Any  # sklearn Pipeline: features -> calibrated classifier
     scope: Any  # LogisticRegression on the same features (in scope = 1), or None
     metadata: dict[str, Any]
+    # Red-flag sign detector: one LogisticRegression per category in metadata, or None.
+    signs: Any = None
 
     @property
     def version(self) -> str:
@@ -132,4 +134,6 @@ def load_model(folder: str | Path) -> ModelBundle:
             "It was not loaded."
         )
     bundle = joblib.load(artifact)
-    return ModelBundle(folder.resolve(), bundle["pipeline"], bundle.get("scope"), metadata)
+    return ModelBundle(
+        folder.resolve(), bundle["pipeline"], bundle.get("scope"), metadata, bundle.get("signs")
+    )

@@ -1,6 +1,7 @@
 """Load and validate a labelled CSV before anything is fitted."""
 
 import csv
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,21 +153,55 @@ def load_labelled_data(
     return LabelledData(frame[["text", "label", "row"]].reset_index(drop=True), path, dropped)
 
 
-def load_texts(path: str | Path, text_col: str = "text") -> list[str]:
-    """Read one text column (for unlabelled sets such as out-of-scope examples)."""
-    path = Path(path)
+def _read_frame(path: Path, what: str) -> pd.DataFrame:
     content = _read_utf8(path)
     if not content.strip():
-        raise DataError(f"{path}: the file is empty; expected a header row and texts.")
+        raise DataError(f"{path}: the file is empty; expected a header row and {what}.")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
         raise DataError(
             f"{path}: could not be read as a CSV ({str(err).splitlines()[0]})."
         ) from None
+
+
+def _texts(path: Path, frame: pd.DataFrame, text_col: str) -> list[str]:
     if text_col not in frame.columns:
         raise DataError(f"{path}: missing column '{text_col}'.")
     blank = [i + _FIRST_DATA_ROW for i, t in enumerate(frame[text_col]) if not t.strip()]
     if blank:
         raise DataError(f"{path}: column '{text_col}' is empty in row(s) {_rows(blank)}.")
     return frame[text_col].tolist()
+
+
+def load_texts(path: str | Path, text_col: str = "text") -> list[str]:
+    """Read one text column (for unlabelled sets such as out-of-scope examples)."""
+    path = Path(path)
+    return _texts(path, _read_frame(path, "texts"), text_col)
+
+
+_CATEGORY_ID = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def load_red_flag_data(path: str | Path) -> tuple[list[str], list[set[str]]]:
+    """Texts and the red-flag categories that apply to each (column `red_flags`, ids
+    separated by ';', empty when none apply), as in datasets/red_flags_dev.csv."""
+    path = Path(path)
+    frame = _read_frame(path, "texts with their red flags")
+    texts = _texts(path, frame, "text")
+    if "red_flags" not in frame.columns:
+        raise DataError(f"{path}: missing column 'red_flags'.")
+    categories = [
+        {c.strip() for c in value.split(";") if c.strip()} for value in frame["red_flags"]
+    ]
+    bad = [
+        i + _FIRST_DATA_ROW
+        for i, found in enumerate(categories)
+        if any(not _CATEGORY_ID.fullmatch(c) for c in found)
+    ]
+    if bad:
+        raise DataError(
+            f"{path}: column 'red_flags' holds something other than category ids separated by "
+            f"';' (lowercase, e.g. cauda_equina;infection) in row(s) {_rows(bad)}."
+        )
+    return texts, categories

@@ -27,6 +27,7 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 
+from service.assessment import Assessor
 from service.predictor import Predictor
 from service.red_flags import CATEGORIES, RedFlagEngine
 from training.artifacts import MODEL_CARD_FILE, ModelError
@@ -84,44 +85,64 @@ def classification_metrics(
     }
 
 
-def red_flag_metrics(engine: RedFlagEngine, path: Path) -> dict[str, Any]:
-    """Recall, precision and specificity per category, and false alarms on traps."""
+def red_flag_metrics(assessor: Assessor, path: Path) -> dict[str, Any]:
+    """Recall, precision and specificity per category, and false alarms on traps: for what the
+    service answers (rules and sign detector together) and for the rules alone."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    counts = {c: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for c in CATEGORIES}
+    both = {c: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for c in CATEGORIES}
+    rules_only = {c: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for c in CATEGORIES}
     suppressed_reasons: dict[str, int] = {}
     traps = frame["kind"].eq("trap") if "kind" in frame else frame["red_flags"].eq("")
-    trap_alarms = 0
+    trap_alarms = trap_alarms_rules = 0
     started = time.perf_counter()
     for text, expected, trap in zip(frame["text"], frame["red_flags"], traps, strict=True):
         gold = {c for c in expected.split(";") if c}
-        flags, suppressed = engine.explain(text)
-        found = {flag.category for flag in flags}
+        flags, suppressed = assessor.engine.explain(text)
+        by_rules = {flag.category for flag in flags}
+        prediction = assessor.predictor.predict_one(text)
+        found = by_rules | {
+            flag.category for flag in assessor.detected_signs(text, prediction, by_rules)
+        }
         trap_alarms += bool(trap and found)
-        for category in CATEGORIES:
-            key = (
-                ("tp" if category in found else "fn")
-                if category in gold
-                else ("fp" if category in found else "tn")
-            )
-            counts[category][key] += 1
+        trap_alarms_rules += bool(trap and by_rules)
+        for counts, flagged in ((both, found), (rules_only, by_rules)):
+            for category in CATEGORIES:
+                key = (
+                    ("tp" if category in flagged else "fn")
+                    if category in gold
+                    else ("fp" if category in flagged else "tn")
+                )
+                counts[category][key] += 1
         for sign in suppressed:
             suppressed_reasons[sign.reason] = suppressed_reasons.get(sign.reason, 0) + 1
     elapsed = time.perf_counter() - started
-    per_category = {}
-    for category, c in counts.items():
-        per_category[category] = {
-            "recall": c["tp"] / max(1, c["tp"] + c["fn"]),
-            "precision": c["tp"] / max(1, c["tp"] + c["fp"]),
-            "specificity": c["tn"] / max(1, c["tn"] + c["fp"]),
-            "positives": c["tp"] + c["fn"],
+
+    def per_category(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, float]]:
+        return {
+            category: {
+                "recall": c["tp"] / max(1, c["tp"] + c["fn"]),
+                "precision": c["tp"] / max(1, c["tp"] + c["fp"]),
+                "specificity": c["tn"] / max(1, c["tn"] + c["fp"]),
+                "positives": c["tp"] + c["fn"],
+            }
+            for category, c in counts.items()
         }
+
+    combined, rules = per_category(both), per_category(rules_only)
+    n_traps = max(1, int(traps.sum()))
     return {
         "data": str(path),
         "rows": len(frame),
-        "per_category": per_category,
-        "min_recall": min(v["recall"] for v in per_category.values()),
+        "sign_detector": bool(assessor.predictor.sign_categories),
+        "per_category": combined,
+        "min_recall": min(v["recall"] for v in combined.values()),
         "traps": int(traps.sum()),
-        "trap_false_alarm_rate": trap_alarms / max(1, int(traps.sum())),
+        "trap_false_alarm_rate": trap_alarms / n_traps,
+        "rules_only": {
+            "recall": {category: v["recall"] for category, v in rules.items()},
+            "min_recall": min(v["recall"] for v in rules.values()),
+            "trap_false_alarm_rate": trap_alarms_rules / n_traps,
+        },
         "suppressed_by_reason": suppressed_reasons,
         "microseconds_per_text": elapsed / max(1, len(frame)) * 1e6,
     }
@@ -286,20 +307,28 @@ def _render_markdown(metrics: dict[str, Any], mistakes: list[dict[str, Any]]) ->
         ]
     flags = metrics.get("red_flags")
     if flags:
+        rules = flags["rules_only"]
         lines += [
-            "## Red-flag engine",
+            "## Red flags",
             "",
             f"On `{flags['data']}` ({flags['rows']} texts, {flags['traps']} traps), "
-            f"{flags['microseconds_per_text']:.0f} µs per text. False alarms on traps: "
-            f"{flags['trap_false_alarm_rate']:.1%}.",
+            f"{flags['microseconds_per_text']:.0f} µs per text (rules, model and sign detector). "
+            f"False alarms on traps: {flags['trap_false_alarm_rate']:.1%} "
+            f"(rules alone: {rules['trap_false_alarm_rate']:.1%}). "
+            + (
+                "The sign detector adds flags for categories the rules missed; it never removes "
+                "one."
+                if flags["sign_detector"]
+                else "This model has no sign detector: the rules alone."
+            ),
             "",
-            "| category | recall | precision | specificity | positives |",
-            "|---|---|---|---|---|",
+            "| category | recall | recall, rules alone | precision | specificity | positives |",
+            "|---|---|---|---|---|---|",
         ]
         for category, m in flags["per_category"].items():
             lines.append(
-                f"| `{category}` | {m['recall']:.3f} | {m['precision']:.3f} | "
-                f"{m['specificity']:.3f} | {m['positives']} |"
+                f"| `{category}` | {m['recall']:.3f} | {rules['recall'][category]:.3f} | "
+                f"{m['precision']:.3f} | {m['specificity']:.3f} | {m['positives']} |"
             )
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(flags["suppressed_by_reason"].items()))
         lines += ["", f"Signs suppressed by context, by reason: {reasons}.", ""]
@@ -390,8 +419,8 @@ def evaluate(
             "in_scope": float(np.mean([p.abstained for p in predictions])),
         }
     if red_flags_path is not None:
-        engine = RedFlagEngine.from_file()
-        metrics["red_flags"] = red_flag_metrics(engine, red_flags_path)
+        assessor = Assessor(predictor, RedFlagEngine.from_file())
+        metrics["red_flags"] = red_flag_metrics(assessor, red_flags_path)
     order = np.argsort(-confidence)
     mistakes = [
         {

@@ -24,7 +24,7 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline
 
 from training.artifacts import runtime_versions, sha256_of, write_model_folder
-from training.data import DataError, load_labelled_data, load_texts
+from training.data import DataError, load_labelled_data, load_red_flag_data, load_texts
 from training.model_card import render_model_card
 from training.pipeline import (
     DEFAULT_PARAMS,
@@ -38,6 +38,11 @@ from training.pipeline import (
 )
 
 DEFAULT_DATA = Path("datasets/train.csv")
+DEFAULT_SIGNS = Path("datasets/red_flags_dev.csv")
+# The sign detector's threshold and strength, chosen by leaving out one writer's set at a time
+# on the development sets (README, "Red flags"): it is a recall backstop, so it errs on flagging.
+SIGN_THRESHOLD = 0.5
+SIGN_C = 10.0
 DEFAULT_MODELS = Path("models")
 # In-scope texts we accept losing to each abstention rule, measured on held-out folds.
 IN_SCOPE_LOSS_CONFIDENCE = 0.02
@@ -157,6 +162,41 @@ def fit_scope(
     return model, {"scope": threshold, "scope_held_out_out_of_scope_abstention": caught}
 
 
+def fit_signs(
+    pipeline: Pipeline, path: Path | None, seed: int
+) -> tuple[list[LogisticRegression] | None, dict[str, Any] | None]:
+    """The red-flag sign detector: one logistic regression per category on the classifier's own
+    features, trained on texts labelled with the red flags that apply to the person now.
+
+    The service adds its flags to the rules' (never removes any), so paraphrases the rules do
+    not know yet are still caught.
+    """
+    if path is None:
+        return None, None
+    texts, found = load_red_flag_data(path)
+    categories = sorted(set().union(*found))
+    if not categories:
+        raise DataError(f"{path}: no row has a red flag, so there is nothing to learn.")
+    features = pipeline.named_steps["features"].transform(texts)
+    models = []
+    for category in categories:
+        y = np.array([category in row for row in found])
+        model = LogisticRegression(
+            C=SIGN_C, class_weight="balanced", max_iter=3000, random_state=seed
+        )
+        models.append(model.fit(features, y))
+    progress(f"sign detector: {len(categories)} categories from {len(texts)} rows of {path}")
+    info = {
+        "path": str(path),
+        "sha256": sha256_of(path),
+        "rows": len(texts),
+        "categories": categories,
+        "threshold": SIGN_THRESHOLD,
+        "C": SIGN_C,
+    }
+    return models, info
+
+
 def version_id(data_sha: str, params: dict[str, Any], seed: int, created: datetime) -> str:
     fingerprint = hashlib.sha256(f"{data_sha}|{sorted(params.items())}|{seed}".encode()).hexdigest()
     return f"{created:%Y%m%dT%H%M%SZ}-{fingerprint[:8]}"
@@ -168,6 +208,7 @@ def train(
     text_col: str = "text",
     label_col: str = "label",
     out_of_scope_path: Path | None = None,
+    signs_path: Path | None = None,
     seed: int = 42,
     folds: int = 5,
     grid: dict[str, list[Any]] | None = None,
@@ -179,6 +220,8 @@ def train(
         data_path, text_col, label_col, min_rows_per_label=folds, log=progress
     )
     out_of_scope = load_texts(out_of_scope_path) if out_of_scope_path else None
+    if signs_path is not None:
+        load_red_flag_data(signs_path)  # a bad file should fail before minutes of fitting
     progress(f"{data_path}: {len(data.frame)} rows, {len(data.counts())} labels")
 
     grid = PARAM_GRID if grid is None else grid
@@ -214,6 +257,8 @@ def train(
         **scope_thresholds,
     }
 
+    signs, signs_info = fit_signs(pipeline, signs_path, seed)
+
     created = datetime.now(UTC).replace(microsecond=0)
     data_sha = sha256_of(data_path)
     version = version_id(data_sha, params, seed, created)
@@ -240,6 +285,7 @@ def train(
             if out_of_scope
             else None
         ),
+        "sign_detector": signs_info,
         "seed": seed,
         "hyperparameters": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
         "search": search,
@@ -247,7 +293,7 @@ def train(
         "thresholds": thresholds,
         "training_seconds": round(time.perf_counter() - started, 1),
     }
-    bundle = {"pipeline": pipeline, "scope": scope}
+    bundle = {"pipeline": pipeline, "scope": scope, "signs": signs}
     folder = write_model_folder(models_dir, version, bundle, metadata, render_model_card(metadata))
     progress(f"wrote {folder} in {metadata['training_seconds']}s; {models_dir}/latest -> {version}")
     return folder
@@ -263,6 +309,13 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=None,
         help="CSV of texts the model should abstain on (column 'text')",
+    )
+    parser.add_argument(
+        "--signs",
+        type=Path,
+        default=DEFAULT_SIGNS,
+        help="CSV of texts with the red flags that apply (columns text, red_flags) for the "
+        "learned sign detector; '' to train without one",
     )
     parser.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS)
     parser.add_argument("--seed", type=int, default=42)
@@ -283,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
             args.text_col,
             args.label_col,
             args.out_of_scope,
+            args.signs if str(args.signs) not in ("", ".") else None,
             args.seed,
             args.folds,
             grid,

@@ -102,6 +102,11 @@ def test_but_ends_the_scope_of_a_negation(engine) -> None:
     assert {f.category for f in flags} == {"cauda_equina"}
 
 
+def test_a_sign_in_its_own_clause_after_a_negation_counts(engine) -> None:
+    text = "Not on any diet, lost 9kg since summer and my lower back aches every night."
+    assert "malignancy" in {flag.category for flag in engine.find(text)}
+
+
 def test_the_persons_own_past_cancer_stays_a_flag(engine) -> None:
     assert {f.category for f in engine.find("I had breast cancer ten years ago.")} == {"malignancy"}
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_csv
-from training.data import DataError, load_labelled_data
+from training.data import DataError, load_labelled_data, load_red_flag_data
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
@@ -80,3 +80,12 @@ def test_a_header_without_rows_is_refused(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "empty.csv", ["text", "label"], [])
     with pytest.raises(DataError, match="no rows"):
         load_labelled_data(path)
+
+
+def test_a_red_flag_file_with_something_other_than_category_ids_names_the_row(
+    tmp_path: Path,
+) -> None:
+    rows = [["back pain and a fever", "infection"], ["numb down there", "Cauda Equina"]]
+    path = write_csv(tmp_path / "flags.csv", ["text", "red_flags"], rows)
+    with pytest.raises(DataError, match=r"flags.csv.*'red_flags'.*row\(s\) 3"):
+        load_red_flag_data(path)

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import numpy as np
 
+from service.assessment import Assessor
+from service.predictor import Predictor
 from service.red_flags import RedFlagEngine
 from tests.conftest import write_csv
 from training.evaluate import evaluate, expected_calibration_error, main, red_flag_metrics
@@ -48,7 +50,9 @@ def test_the_report_states_targets_and_whether_they_were_met(
     assert "The 20 most confident mistakes" in report
 
 
-def test_red_flag_metrics_count_recall_and_trap_false_alarms(tmp_path: Path) -> None:
+def test_red_flag_metrics_count_recall_and_trap_false_alarms(
+    tmp_path: Path, predictor: Predictor
+) -> None:
     rows = [
         ["back pain and a fever of 39", "infection", "positive"],
         ["no fever at all, just a stiff back", "", "trap"],
@@ -56,7 +60,7 @@ def test_red_flag_metrics_count_recall_and_trap_false_alarms(tmp_path: Path) -> 
         ["sore back after gardening", "", "plain"],
     ]
     path = write_csv(tmp_path / "flags.csv", ["text", "red_flags", "kind"], rows)
-    metrics = red_flag_metrics(RedFlagEngine.from_file(), path)
+    metrics = red_flag_metrics(Assessor(predictor, RedFlagEngine.from_file()), path)
     assert metrics["per_category"]["infection"]["recall"] == 1.0
     assert metrics["traps"] == 2
     assert metrics["trap_false_alarm_rate"] == 0.0

@@ -1,0 +1,68 @@
+"""The learned sign detector: a recall backstop that adds red flags and never removes one."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from service.assessment import SIGN_DETECTOR, Assessor
+from service.predictor import Predictor
+from service.red_flags import RedFlagEngine
+from tests.conftest import DATASETS, write_csv
+from training.artifacts import ModelError
+from training.train import train
+
+# Written for this test: no rule knows "the feeling is switched off" for the bladder.
+UNRULED = (
+    "back pain for a week, and now going to the toilet feels completely different, like the "
+    "feeling is switched off"
+)
+
+
+@pytest.fixture(scope="module")
+def assessor(predictor: Predictor, engine: RedFlagEngine) -> Assessor:
+    return Assessor(predictor, engine)
+
+
+def _flags(assessor: Assessor, text: str):
+    return assessor.red_flags(text, assessor.predictor.predict_one(text))
+
+
+def test_the_detector_adds_a_sign_the_rules_do_not_know(assessor: Assessor) -> None:
+    assert assessor.engine.find(UNRULED) == []
+    (flag,) = _flags(assessor, UNRULED)
+    assert flag.category == "cauda_equina" and flag.rule == SIGN_DETECTOR
+    assert UNRULED[flag.start : flag.end] == flag.evidence and flag.evidence
+
+
+def test_the_detector_does_not_flag_a_relatives_illness(assessor: Assessor) -> None:
+    text = "My dad had bowel cancer. My lower back aches after a day in the garden."
+    assert _flags(assessor, text) == []
+
+
+def test_the_detector_never_removes_a_rule_flag(assessor: Assessor) -> None:
+    frame = pd.read_csv(DATASETS / "red_flags_dev.csv", dtype=str, keep_default_na=False)
+    for text in frame["text"][:400]:
+        flags = _flags(assessor, text)
+        assert set(assessor.engine.find(text)) <= set(flags)
+
+
+def test_a_model_trained_without_red_flag_data_uses_the_rules_alone(
+    tiny_csv: Path, tmp_path: Path, engine: RedFlagEngine
+) -> None:
+    predictor = Predictor.load(train(tiny_csv, tmp_path / "models", folds=3, grid={"C": [10.0]}))
+    assert predictor.sign_categories == [] and predictor.predict_one("wet myself").signs == {}
+    text = "I wet myself this morning without noticing and my back hurts"
+    assert Assessor(predictor, engine).red_flags(text, predictor.predict_one(text)) == (
+        engine.find(text)
+    )
+
+
+def test_a_detector_for_categories_the_rules_lack_is_refused(
+    tiny_csv: Path, tmp_path: Path, engine: RedFlagEngine
+) -> None:
+    rows = [[f"my back hurts and sign {i}", "made_up" if i % 2 else ""] for i in range(20)]
+    signs = write_csv(tmp_path / "signs.csv", ["text", "red_flags"], rows)
+    folder = train(tiny_csv, tmp_path / "models", signs_path=signs, folds=3, grid={"C": [10.0]})
+    with pytest.raises(ModelError, match="made_up"):
+        Assessor(Predictor.load(folder), engine)
