@@ -10,8 +10,9 @@ only, inside the sentences RE2 pointed at. Rules are written for Python `re`; lo
 dropped for the RE2 pass, which therefore finds a superset and never hides a match.
 """
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,7 @@ class Rule:
     prefilter: Any = field(repr=False)  # the RE2 form of `pattern`, without look-arounds
     history_counts: bool = False
     requires: re.Pattern[str] | None = None
+    requires_prefilter: Any = field(default=None, repr=False)
     unless: re.Pattern[str] | None = None
 
 
@@ -234,6 +236,7 @@ def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
     if unknown:
         raise RulesError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}.")
     pattern = _compile(entry.get("patterns"), where)
+    requires = _compile(entry["requires"], f"{where} requires") if "requires" in entry else None
     return Rule(
         id=rule_id,
         category=category,
@@ -241,7 +244,8 @@ def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
         pattern=pattern,
         prefilter=_prefilter(pattern, where),
         history_counts=bool(entry.get("history_counts", False)),
-        requires=_compile(entry["requires"], f"{where} requires") if "requires" in entry else None,
+        requires=requires,
+        requires_prefilter=None if requires is None else _prefilter(requires, f"{where} requires"),
         unless=_compile(entry["unless"], f"{where} unless") if "unless" in entry else None,
     )
 
@@ -302,12 +306,14 @@ class RedFlagEngine:
         matched = self._any_rule.Match(folded)
         if not matched:
             return flags, suppressed
-        patient_relatives = self._patient_relatives(folded)
+        # Only needed when a sign is near another person's name, so worked out on demand.
+        patient_relatives = functools.cache(lambda: self._patient_relatives(folded))
         for number in sorted(matched):
             rule = self.rules[number]
-            if rule.requires is not None and not self._required(folded, rule):
+            matches = list(self._matches(rule, folded))
+            if not matches or (rule.requires is not None and not self._required(folded, rule)):
                 continue
-            for match in self._matches(rule, folded):
+            for match in matches:
                 self._judge(text, folded, match, rule, patient_relatives, flags, suppressed)
         flags.sort(key=lambda f: (f.start, f.end))
         return flags, suppressed
@@ -322,23 +328,30 @@ class RedFlagEngine:
         folded = fold(text)
         history_counts = any(r.history_counts for r in self.rules if r.category == category)
         probe = Rule("", category, "", _NEVER, None, history_counts)
-        return self._suppression(folded, start, end, probe, self._patient_relatives(folded))
+        relatives = functools.cache(lambda: self._patient_relatives(folded))
+        return self._suppression(folded, start, end, probe, relatives)
 
     def _matches(self, rule: Rule, text: str) -> Iterator[re.Match[str]]:
-        """Exact matches of a rule, searched from where the RE2 pass found its hits.
+        return self._search(rule.pattern, rule.prefilter, text)
+
+    def _search(
+        self, pattern: re.Pattern[str], prefilter: Any, text: str
+    ) -> Iterator[re.Match[str]]:
+        """Exact matches of a pattern, searched from where its RE2 form finds hits.
 
         RE2 reports byte offsets; for ASCII text they are character offsets too, so Python's
-        `re` starts right at each hit instead of scanning the whole text.
+        `re` (which has the look-arounds RE2 lacks) starts right at each hit instead of
+        scanning the whole text with a long alternation.
         """
         if not text.isascii():
-            yield from rule.pattern.finditer(text)
+            yield from pattern.finditer(text)
             return
         searched_to = 0
-        for hit in rule.prefilter.finditer(text.encode("ascii")):
+        for hit in prefilter.finditer(text.encode("ascii")):
             if hit.start() < searched_to:
                 continue
             end = self._sentence(text, hit.start(), hit.end())[1]
-            yield from rule.pattern.finditer(text, hit.start(), end)
+            yield from pattern.finditer(text, hit.start(), end)
             searched_to = end
 
     def _required(self, text: str, rule: Rule) -> bool:
@@ -347,7 +360,7 @@ class RedFlagEngine:
         return any(
             not self._negated(text, m.start(), m.end())
             and not self.context.resolved_history.search(text, *self._clause(text, *m.span()))
-            for m in rule.requires.finditer(text)
+            for m in self._search(rule.requires, rule.requires_prefilter, text)
         )
 
     def _judge(
@@ -356,7 +369,7 @@ class RedFlagEngine:
         folded: str,
         match: re.Match[str],
         rule: Rule,
-        patient_relatives: frozenset[str],
+        patient_relatives: Callable[[], frozenset[str]],
         flags: list[RedFlag],
         suppressed: list[SuppressedSign],
     ) -> None:
@@ -453,7 +466,12 @@ class RedFlagEngine:
         return text[begin:start]
 
     def _suppression(
-        self, text: str, start: int, end: int, rule: Rule, patient_relatives: frozenset[str]
+        self,
+        text: str,
+        start: int,
+        end: int,
+        rule: Rule,
+        patient_relatives: Callable[[], frozenset[str]],
     ) -> str | None:
         context = self.context
         begin, finish = self._clause(text, start, end)
@@ -476,7 +494,7 @@ class RedFlagEngine:
             return "general_question"
         for cue in context.other_person.finditer(wide):
             relative = _RELATIVE_NOUN.search(cue.group(0))
-            if relative and relative.group(0) in patient_relatives:
+            if relative and relative.group(0) in patient_relatives():
                 continue
             if not _FIRST_PERSON.search(wide[cue.end() :]):
                 return "other_person"
