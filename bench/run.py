@@ -137,7 +137,8 @@ def in_process(model: Path, runs: int) -> dict[str, Any]:
         ),
         "scaling": {},
     }
-    benign_1000 = text_of_length([t for t in corpus if not engine.find(t)], 1000)
+    # Without signs: no rule matches at all, not even one its context step then suppresses.
+    benign_1000 = text_of_length([t for t in corpus if engine.explain(t) == ([], [])], 1000)
     dense_1000 = text_of_length([t for t in corpus if engine.find(t)], 1000)
     figures["red_flags_1000_chars_us"] = {
         "without_signs": repeat(lambda: per_text_us(engine.find, [benign_1000] * 300), runs),

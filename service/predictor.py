@@ -119,6 +119,10 @@ def _block_ids(vectorizer) -> Callable[[str], np.ndarray]:
     return lambda text: _lookup(vocabulary, analyzer(text))
 
 
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
 class Predictor:
     """The trained model, ready to score texts quickly."""
 
@@ -143,15 +147,20 @@ class Predictor:
         self._intercept = linear.intercept_.copy()
         self._binary = self._weights.shape[1] == 1
         scope = bundle.scope
-        self._scope_weights = None if scope is None else np.ascontiguousarray(scope.coef_[0])
-        self._scope_intercept = 0.0 if scope is None else float(scope.intercept_[0])
         signs, info = bundle.signs, bundle.metadata.get("sign_detector") or {}
         self.sign_categories: list[str] = list(info.get("categories", [])) if signs else []
         self.sign_threshold = float(info.get("threshold", 0.5))
-        self._sign_weights = (
-            np.column_stack([m.coef_[0] for m in signs]) if signs else np.empty((offset, 0))
+        # Every linear model on these features is a column block of one matrix, so a text's
+        # features are gathered and summed once: classifier, then scope, then sign detector.
+        extra = ([scope] if scope is not None else []) + list(signs or [])
+        self._columns = np.ascontiguousarray(
+            np.column_stack([self._weights, *(m.coef_[0] for m in extra)])
         )
-        self._sign_intercept = np.array([m.intercept_[0] for m in signs or ()])
+        self._column_intercepts = np.concatenate(
+            [self._intercept, [m.intercept_[0] for m in extra]]
+        )
+        self._scope_column = self._weights.shape[1] if scope is not None else None
+        self._first_sign_column = self._weights.shape[1] + (scope is not None)
         thresholds = bundle.metadata.get("thresholds", {})
         self.confidence_threshold = float(thresholds.get("confidence") or 0.0)
         self.scope_threshold = thresholds.get("scope")
@@ -210,14 +219,19 @@ class Predictor:
         sums[filled] = np.add.reduceat(values, starts[:-1][filled], axis=0)
         return sums
 
+    def _linear(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Features of the texts and, per text, every column's linear score (with intercept)."""
+        bounds, idx, val = self._features(texts)
+        starts = bounds[:: len(self._blocks)]
+        scores = self._sums(val[:, None] * self._columns[idx], starts) + self._column_intercepts
+        return bounds, idx, val, scores
+
     def probabilities(self, text: str) -> np.ndarray:
         """Calibrated probabilities in the order of `labels`."""
-        bounds, idx, val = self._features([text])
-        starts = bounds[:: len(self._blocks)]
-        return self._probabilities(self._sums(val[:, None] * self._weights[idx], starts))[0]
+        scores = self._linear([text])[3]
+        return self._probabilities(scores[:, : len(self._intercept)])[0]
 
-    def _probabilities(self, linear: np.ndarray) -> np.ndarray:
-        logits = linear + self._intercept
+    def _probabilities(self, logits: np.ndarray) -> np.ndarray:
         if self._binary:
             logits = np.hstack([-logits, logits])
         logits = self._beta * logits
@@ -231,15 +245,14 @@ class Predictor:
         """One Prediction per text, in order; the same as predict_one on each."""
         if not texts:
             return []
-        bounds, idx, val = self._features(texts)
+        bounds, idx, val, scores = self._linear(texts)
         starts = bounds[:: len(self._blocks)]
-        probs = self._probabilities(self._sums(val[:, None] * self._weights[idx], starts))
+        probs = self._probabilities(scores[:, : len(self._intercept)])
         best = probs.argmax(axis=1)
         scopes: list[float | None] = [None] * len(texts)
-        if self._scope_weights is not None:
-            z = self._sums(val * self._scope_weights[idx], starts) + self._scope_intercept
-            scopes = (1.0 / (1.0 + np.exp(-z))).tolist()
-        signs = self._sign_probabilities(idx, val, starts).tolist()
+        if self._scope_column is not None:
+            scopes = _sigmoid(scores[:, self._scope_column]).tolist()
+        signs = _sigmoid(scores[:, self._first_sign_column :]).tolist()
         predictions = []
         rows = zip(probs.tolist(), best.tolist(), scopes, signs, strict=True)
         for i, (p, b, scope, sign) in enumerate(rows):
@@ -271,17 +284,12 @@ class Predictor:
             )
         return predictions
 
-    def _sign_probabilities(
-        self, idx: np.ndarray, val: np.ndarray, starts: np.ndarray
-    ) -> np.ndarray:
-        z = self._sums(val[:, None] * self._sign_weights[idx], starts) + self._sign_intercept
-        return 1.0 / (1.0 + np.exp(-z))
-
     def sign_terms(self, text: str, category: str, limit: int = 3) -> list[str]:
         """The word n-grams that pushed the sign detector's `category` up most, strongest first."""
         bounds, idx, val = self._features([text])
         words = slice(bounds[0], bounds[1])  # the word block comes first
-        push = val[words] * self._sign_weights[idx[words], self.sign_categories.index(category)]
+        column = self._first_sign_column + self.sign_categories.index(category)
+        push = val[words] * self._columns[idx[words], column]
         order = np.argsort(-push)[:limit]
         return [
             self._term_names[j]
@@ -294,9 +302,9 @@ class Predictor:
         spans = [m.span() for m in _SENTENCE.finditer(text)] or [(0, len(text))]
         if len(spans) == 1:
             return spans[0]
-        bounds, idx, val = self._features([text[a:b] for a, b in spans])
-        scores = self._sign_probabilities(idx, val, bounds[:: len(self._blocks)])
-        return spans[int(scores[:, self.sign_categories.index(category)].argmax())]
+        scores = self._linear([text[a:b] for a, b in spans])[3]
+        column = self._first_sign_column + self.sign_categories.index(category)
+        return spans[int(scores[:, column].argmax())]
 
     def _explain(self, idx: np.ndarray, val: np.ndarray, best: int) -> list[Term]:
         """Word n-grams (indices and values of the word block) that pushed the top label up."""

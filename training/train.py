@@ -197,8 +197,10 @@ def fit_signs(
     return models, info
 
 
-def version_id(data_sha: str, params: dict[str, Any], seed: int, created: datetime) -> str:
-    fingerprint = hashlib.sha256(f"{data_sha}|{sorted(params.items())}|{seed}".encode()).hexdigest()
+def version_id(data_shas: list[str], params: dict[str, Any], seed: int, created: datetime) -> str:
+    """A timestamp and a fingerprint of the data files, hyperparameters and seed."""
+    key = f"{'|'.join(data_shas)}|{sorted(params.items())}|{seed}"
+    fingerprint = hashlib.sha256(key.encode()).hexdigest()
     return f"{created:%Y%m%dT%H%M%SZ}-{fingerprint[:8]}"
 
 
@@ -261,7 +263,9 @@ def train(
 
     created = datetime.now(UTC).replace(microsecond=0)
     data_sha = sha256_of(data_path)
-    version = version_id(data_sha, params, seed, created)
+    # The out-of-scope and red-flag sets shape the model too.
+    extra_shas = [sha256_of(p) for p in (out_of_scope_path, signs_path) if p is not None]
+    version = version_id([data_sha, *extra_shas], params, seed, created)
     metadata = {
         "version": version,
         "created_at": created.isoformat(),
