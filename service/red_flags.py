@@ -10,8 +10,10 @@ only, inside the sentences RE2 pointed at. Rules are written for Python `re`; lo
 dropped for the RE2 pass, which therefore finds a superset and never hides a match.
 """
 
+import bisect
 import functools
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +43,9 @@ _SELF_REFERENCE = re.compile(
 # The writer describing their own pain, anywhere in the text: then the writer is the patient.
 _WRITER_COMPLAINT = re.compile(
     r"\b(my|mine)\s+(own\s+)?(lower?\s+)?(back|legs?|hips?|spine)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
-    r"\bi\s+(have|'ve)\s+(had\s+)?(a\s+)?(\w+\s+){0,3}(back|legs?|hips?)\b|"
-    r"\bi\s+(have|'ve\s+got|am\s+having|get)\s+(\w+\s+){0,2}pain\b|\bi('?m|\s+am|"
+    r"\bmine\s+(is|are|was|has)\b|\bi'?m\s+the\s+one\s+with\b|"
+    r"\bi\s+(also\s+|too\s+|now\s+|still\s+)?(have|'ve)\s+(had\s+)?(a\s+)?(\w+\s+){0,3}(back|legs?|hips?)\b|"
+    r"\bi\s+(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+got|am\s+having|get)\s+(\w+\s+){0,2}pain\b|\bi('?m|\s+am|"
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)",
     _FLAGS,
 )
@@ -56,7 +59,7 @@ _PATIENT_RELATIVE = re.compile(
 )
 _COMPLAINT = re.compile(
     r"\b(back|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
-    r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|screams?|crying)\b",
+    r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|screams?|crying|bent|can'?t\s+get\s+up)\b",
     _FLAGS,
 )
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
@@ -66,7 +69,7 @@ _CLAUSAL_START = re.compile(
     r"doesn'?t|lost|losing|wet|wetting|leak\w*|fell|legs?|foot|feet|pain|it)\b",
     _FLAGS,
 )
-_SENTENCE_END = re.compile(r"[.!?\n]")
+_SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?\n]")  # not the point in "38.2"
 _STATEMENT_END = re.compile(r"[.!\n]")
 _UPPERCASE = re.compile(r"(?<!\\)[A-Z]")
 # Curly quotes are folded so that "can’t" matches rules written with "can't".
@@ -80,6 +83,50 @@ def fold(text: str) -> str:
     if len(folded) != len(text):
         folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text).translate(_QUOTES)
     return folded
+
+
+# RE2 reports byte offsets, Python's `re` character offsets. RE2 therefore reads an ASCII
+# "shadow" of the folded text with one byte per character, of the same kind for the regex
+# syntax rules use: a letter stays a word character, a digit a digit, a space a space, and each
+# non-ASCII symbol a rule names (→, °, ↓ ...) gets its own control character, in the rules'
+# RE2 form too. Every RE2 hit is then confirmed by `re` on the real text at the same offset.
+_STAND_INS = [f"\\x{code:02x}" for code in (*range(1, 9), *range(14, 32))]
+_SYMBOLS: dict[str, str] = {}  # non-ASCII character named in a rule -> its control character
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _stand_in(char: str) -> str:
+    symbol = _SYMBOLS.get(char)
+    if symbol is not None:
+        return chr(int(symbol[2:], 16))
+    if char.isspace():
+        return " "
+    if char.isdecimal():
+        return "0"
+    if char.isalnum():
+        return "x"
+    return "\x7f"
+
+
+def ascii_shadow(folded: str) -> bytes:
+    """The folded text as RE2 reads it: one ASCII byte per character."""
+    if folded.isascii():
+        return folded.encode("ascii")
+    return _NON_ASCII.sub(lambda m: _stand_in(m.group(0)), folded).encode("ascii")
+
+
+def _shadow_pattern(pattern: str) -> str:
+    """A pattern for the shadow text: each non-ASCII character becomes its control character."""
+
+    def symbol(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if char not in _SYMBOLS:
+            if len(_SYMBOLS) == len(_STAND_INS):
+                raise RulesError(f"rules name more than {len(_STAND_INS)} non-ASCII symbols")
+            _SYMBOLS[char] = _STAND_INS[len(_SYMBOLS)]
+        return _SYMBOLS[char]
+
+    return _NON_ASCII.sub(symbol, pattern)
 
 
 def without_lookarounds(pattern: str) -> str:
@@ -167,19 +214,44 @@ _CONTEXT_LISTS = (
 class Context:
     window_words: int
     negation_window_words: int
-    terminators: re.Pattern[str]
-    negation_before: re.Pattern[str]
-    negation_breakers: re.Pattern[str]
-    negation_after: re.Pattern[str]
-    resolved_history: re.Pattern[str]
-    resolved_history_after: re.Pattern[str]
-    hypothetical: re.Pattern[str]
-    hypothetical_after: re.Pattern[str]
-    general_question: re.Pattern[str]
-    general_question_after: re.Pattern[str]
-    personal_question: re.Pattern[str]
-    self_reference_after_question: re.Pattern[str]
-    other_person: re.Pattern[str]
+    terminators: "Cue"
+    negation_before: "Cue"
+    negation_breakers: "Cue"
+    negation_after: "Cue"
+    resolved_history: "Cue"
+    resolved_history_after: "Cue"
+    hypothetical: "Cue"
+    hypothetical_after: "Cue"
+    general_question: "Cue"
+    general_question_after: "Cue"
+    personal_question: "Cue"
+    self_reference_after_question: "Cue"
+    other_person: "Cue"
+
+
+class Cue:
+    """A context cue list. Most texts hold none of its cues, and one RE2 pass over the ASCII
+    shadow says so before Python's `re` (needed for look-arounds) reads the text."""
+
+    __slots__ = ("pattern", "prefilter")
+
+    def __init__(self, pattern: re.Pattern[str], where: str) -> None:
+        self.pattern = pattern
+        self.prefilter = _prefilter(pattern, where)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        endpos = min(endpos, len(text))
+        if not self.prefilter.search(ascii_shadow(text), pos, endpos):
+            return None
+        return self.pattern.search(text, pos, endpos)
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        endpos = min(endpos, len(text))
+        if not self.prefilter.search(ascii_shadow(text), pos, endpos):
+            return iter(())
+        return self.pattern.finditer(text, pos, endpos)
 
 
 def _compile(patterns: Any, where: str) -> re.Pattern[str]:
@@ -205,7 +277,7 @@ def _compile(patterns: Any, where: str) -> re.Pattern[str]:
 
 def _prefilter(pattern: re.Pattern[str], where: str) -> Any:
     try:
-        return re2.compile(without_lookarounds(pattern.pattern))
+        return re2.compile(_shadow_pattern(without_lookarounds(pattern.pattern)))
     except re2.error as err:
         raise RulesError(f"{where}: a pattern uses syntax RE2 cannot run ({err}).") from None
 
@@ -263,11 +335,22 @@ def parse_rules(document: Any, source: str = "rules") -> tuple[list[Rule], Conte
         context = Context(
             window_words=int(cues["window_words"]),
             negation_window_words=int(cues["negation_window_words"]),
-            **{name: _compile(cues[name], f"{source}: context {name}") for name in _CONTEXT_LISTS},
+            **{
+                name: Cue(_compile(cues[name], where), where)
+                for name in _CONTEXT_LISTS
+                for where in [f"{source}: context {name}"]
+            },
         )
     except KeyError as err:
         raise RulesError(f"{source}: context is missing {err}.") from None
     return rules, context
+
+
+@functools.lru_cache(maxsize=16)
+def _stops(terminators: "Cue", text: str) -> tuple[list[int], list[int]]:
+    """Where the terminators are in a text, found once for all its signs."""
+    found = [m.span() for m in terminators.finditer(text)]
+    return [a for a, _ in found], [b for _, b in found]
 
 
 class RedFlagEngine:
@@ -303,15 +386,18 @@ class RedFlagEngine:
         flags: list[RedFlag] = []
         suppressed: list[SuppressedSign] = []
         folded = fold(text)
-        matched = self._any_rule.Match(folded)
+        shadow = ascii_shadow(folded)
+        matched = self._any_rule.Match(shadow)
         if not matched:
             return flags, suppressed
         # Only needed when a sign is near another person's name, so worked out on demand.
         patient_relatives = functools.cache(lambda: self._patient_relatives(folded))
         for number in sorted(matched):
             rule = self.rules[number]
-            matches = list(self._matches(rule, folded))
-            if not matches or (rule.requires is not None and not self._required(folded, rule)):
+            matches = list(self._search(rule.pattern, rule.prefilter, folded, shadow))
+            if not matches or (
+                rule.requires is not None and not self._required(folded, shadow, rule)
+            ):
                 continue
             for match in matches:
                 self._judge(text, folded, match, rule, patient_relatives, flags, suppressed)
@@ -331,36 +417,29 @@ class RedFlagEngine:
         relatives = functools.cache(lambda: self._patient_relatives(folded))
         return self._suppression(folded, start, end, probe, relatives)
 
-    def _matches(self, rule: Rule, text: str) -> Iterator[re.Match[str]]:
-        return self._search(rule.pattern, rule.prefilter, text)
-
     def _search(
-        self, pattern: re.Pattern[str], prefilter: Any, text: str
+        self, pattern: re.Pattern[str], prefilter: Any, text: str, shadow: bytes
     ) -> Iterator[re.Match[str]]:
-        """Exact matches of a pattern, searched from where its RE2 form finds hits.
+        """Exact matches of a pattern, searched from where its RE2 form hits the shadow.
 
-        RE2 reports byte offsets; for ASCII text they are character offsets too, so Python's
-        `re` (which has the look-arounds RE2 lacks) starts right at each hit instead of
-        scanning the whole text with a long alternation.
+        Python's `re` (which has the look-arounds RE2 lacks) starts right at each hit instead
+        of scanning the whole text with a long alternation.
         """
-        if not text.isascii():
-            yield from pattern.finditer(text)
-            return
         searched_to = 0
-        for hit in prefilter.finditer(text.encode("ascii")):
+        for hit in prefilter.finditer(shadow):
             if hit.start() < searched_to:
                 continue
             end = self._sentence(text, hit.start(), hit.end())[1]
             yield from pattern.finditer(text, hit.start(), end)
             searched_to = end
 
-    def _required(self, text: str, rule: Rule) -> bool:
+    def _required(self, text: str, shadow: bytes, rule: Rule) -> bool:
         """A rule's `requires` cue is present and not negated."""
         assert rule.requires is not None
         return any(
             not self._negated(text, m.start(), m.end())
             and not self.context.resolved_history.search(text, *self._clause(text, *m.span()))
-            for m in self._search(rule.requires, rule.requires_prefilter, text)
+            for m in self._search(rule.requires, rule.requires_prefilter, text, shadow)
         )
 
     def _judge(
@@ -403,13 +482,16 @@ class RedFlagEngine:
         return frozenset(patients)
 
     def _clause(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """The span between the terminators around a sign, at most 250 characters each way."""
+        starts, ends = _stops(self.context.terminators, text)
         before = max(0, start - 250)
-        begin = before
-        for stop in self.context.terminators.finditer(text, before, start):
-            begin = stop.end()
+        last = bisect.bisect_right(ends, start) - 1  # the last stop that ends by the sign
+        begin = ends[last] if last >= 0 and starts[last] >= before else before
         limit = min(len(text), end + 250)
-        after = self.context.terminators.search(text, end, limit)
-        return begin, after.start() if after else limit
+        following = bisect.bisect_left(starts, end)  # the first stop after it
+        if following < len(starts) and ends[following] <= limit:
+            return begin, starts[following]
+        return begin, limit
 
     @staticmethod
     def _sentence(text: str, start: int, end: int) -> tuple[int, int, bool]:

@@ -6,8 +6,9 @@ INTENDED_USE = """\
 Decision support for lower back and leg pain: given a free-text description written by a
 person or a nurse, it says which of the trained conditions the text most resembles, with
 calibrated probabilities and the terms behind the answer. Red flags are decided by a
-separate rules engine whose verdict always wins. **It is not a diagnosis** and must not
-replace a clinician's assessment."""
+separate rules engine whose verdict always wins; a sign detector trained with the model
+(one logistic regression per red-flag category) can add flags the rules missed, never remove
+one. **It is not a diagnosis** and must not replace a clinician's assessment."""
 
 USERS = """\
 Health-tech teams embedding it behind a triage app or nurse line; clinicians reviewing its
@@ -30,9 +31,11 @@ on too."""
 
 ETHICS = """\
 Symptom text is health data: the service never logs or stores it by default. A missed red
-flag is the worst failure, so red flags come from reviewed rules, not from this model, and
-they err towards flagging. The corpus is English, mostly UK/US phrasing; people who write
-differently (other dialects, low literacy, translated text) may get worse answers."""
+flag is the worst failure, so red flags come from reviewed rules, not from the condition
+classifier, and they err towards flagging: the sign detector only adds flags, which raises
+false alarms as the price of fewer misses. The corpus is English, mostly UK/US phrasing;
+people who write differently (other dialects, low literacy, translated text) may get worse
+answers."""
 
 
 def _table(rows: dict[str, Any]) -> str:
@@ -66,6 +69,14 @@ def render_model_card(metadata: dict[str, Any], evaluation: dict[str, Any] | Non
             f"full report in `reports/{metadata['version']}/`."
         )
     thresholds = metadata.get("thresholds", {})
+    signs = metadata.get("sign_detector")
+    signs_text = (
+        f"Trained on `{signs['path']}` (SHA-256 `{signs['sha256'][:16]}…`, {signs['rows']} rows) "
+        f"for {', '.join(f'`{c}`' for c in signs['categories'])}; it raises a flag at "
+        f"probability {signs['threshold']} or more, after the rules' context step."
+        if signs
+        else "None: red flags come from the rules alone."
+    )
     return f"""# Model card: {metadata["version"]}
 
 ## Model details
@@ -87,6 +98,9 @@ Intended users: {USERS}
 {metadata["training_data"]["rows"]} rows. See `datasets/README.md` for how it was made.
 
 {_table(metadata["rows_per_label"])}
+
+## Red-flag sign detector
+{signs_text}
 
 ## Metrics
 Cross-validated on the training data (held-out folds): accuracy {cv.get("accuracy", 0):.3f},

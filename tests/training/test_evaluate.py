@@ -4,12 +4,14 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from service.assessment import Assessor
 from service.predictor import Predictor
 from service.red_flags import RedFlagEngine
-from tests.conftest import write_csv
+from tests.conftest import DATASETS, write_csv
 from training.evaluate import evaluate, expected_calibration_error, main, red_flag_metrics
+from training.sign_detector_cv import THRESHOLDS, leave_one_writer_out
 from training.train import train
 
 
@@ -76,3 +78,17 @@ def test_expected_calibration_error_is_zero_when_confidence_matches_accuracy() -
 def test_a_missing_model_is_a_clear_cli_error(tmp_path: Path, capsys) -> None:
     assert main(["--model", str(tmp_path / "none"), "--reports-dir", str(tmp_path)]) == 2
     assert "make train" in capsys.readouterr().err
+
+
+def test_leaving_writers_out_scores_rules_alone_and_with_the_detector(
+    tmp_path: Path, shipped_model: Path
+) -> None:
+    frame = pd.read_csv(DATASETS / "red_flags_dev.csv", dtype=str, keep_default_na=False)
+    sample = frame.groupby(["writer", "kind"]).head(15)
+    sample = sample[sample["writer"].isin(sorted(sample["writer"].unique())[:3])]
+    sample.to_csv(tmp_path / "dev.csv", index=False)
+    table = leave_one_writer_out(shipped_model, tmp_path / "dev.csv")
+    assert table["setting"].iloc[0] == "rules alone" and len(table) == 1 + len(THRESHOLDS)
+    # Adding flags can only raise recall and false alarms.
+    assert (table["recall"].iloc[1:] >= table["recall"].iloc[0]).all()
+    assert (table["false alarms on traps"].iloc[1:] >= table["false alarms on traps"].iloc[0]).all()
