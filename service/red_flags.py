@@ -185,6 +185,8 @@ class Rule:
     description: str
     pattern: re.Pattern[str]
     prefilter: Any = field(repr=False)  # the RE2 form of `pattern`, without look-arounds
+    # Each listed pattern on its own, with its RE2 form: only those RE2 finds run in Python.
+    parts: tuple[tuple[re.Pattern[str], Any], ...] = field(default=(), repr=False)
     history_counts: bool = False
     requires: re.Pattern[str] | None = None
     requires_prefilter: Any = field(default=None, repr=False)
@@ -308,6 +310,10 @@ def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
     if unknown:
         raise RulesError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}.")
     pattern = _compile(entry.get("patterns"), where)
+    parts = tuple(
+        (part, _prefilter(part, where))
+        for part in (re.compile(p.replace(" ", r"[ \t]+")) for p in entry["patterns"])
+    )
     requires = _compile(entry["requires"], f"{where} requires") if "requires" in entry else None
     return Rule(
         id=rule_id,
@@ -315,6 +321,7 @@ def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
         description=entry["description"],
         pattern=pattern,
         prefilter=_prefilter(pattern, where),
+        parts=parts,
         history_counts=bool(entry.get("history_counts", False)),
         requires=requires,
         requires_prefilter=None if requires is None else _prefilter(requires, f"{where} requires"),
@@ -361,10 +368,14 @@ class RedFlagEngine:
         self.context = context
         options = re2.Options()
         options.max_mem = 64 << 20
-        self._any_rule = re2.Set.SearchSet(options)
-        for rule in rules:
-            self._any_rule.Add(rule.prefilter.pattern)
-        self._any_rule.Compile()
+        # One RE2 pass over the text says which patterns of which rules can match.
+        self._any_part = re2.Set.SearchSet(options)
+        self._part_of: list[tuple[int, int]] = []
+        for number, rule in enumerate(rules):
+            for index, (_, prefilter) in enumerate(rule.parts):
+                self._any_part.Add(prefilter.pattern)
+                self._part_of.append((number, index))
+        self._any_part.Compile()
 
     @classmethod
     def from_file(cls, path: str | Path = DEFAULT_RULES_FILE) -> "RedFlagEngine":
@@ -387,14 +398,17 @@ class RedFlagEngine:
         suppressed: list[SuppressedSign] = []
         folded = fold(text)
         shadow = ascii_shadow(folded)
-        matched = self._any_rule.Match(shadow)
-        if not matched:
+        hits: dict[int, list[int]] = {}
+        for part in self._any_part.Match(shadow) or ():
+            number, index = self._part_of[part]
+            hits.setdefault(number, []).append(index)
+        if not hits:
             return flags, suppressed
         # Only needed when a sign is near another person's name, so worked out on demand.
         patient_relatives = functools.cache(lambda: self._patient_relatives(folded))
-        for number in sorted(matched):
+        for number in sorted(hits):
             rule = self.rules[number]
-            matches = list(self._search(rule.pattern, rule.prefilter, folded, shadow))
+            matches = self._rule_matches(rule, sorted(hits[number]), folded, shadow)
             if not matches or (
                 rule.requires is not None and not self._required(folded, shadow, rule)
             ):
@@ -416,6 +430,23 @@ class RedFlagEngine:
         probe = Rule("", category, "", _NEVER, None, history_counts)
         relatives = functools.cache(lambda: self._patient_relatives(folded))
         return self._suppression(folded, start, end, probe, relatives)
+
+    def _rule_matches(
+        self, rule: Rule, parts: list[int], text: str, shadow: bytes
+    ) -> list[re.Match[str]]:
+        """A rule's matches from the patterns RE2 found, leftmost first, without overlaps."""
+        found = [
+            match
+            for index in parts
+            for match in self._search(*rule.parts[index], text, shadow)
+            if match.end() > match.start()
+        ]
+        found.sort(key=lambda m: (m.start(), -m.end()))
+        kept: list[re.Match[str]] = []
+        for match in found:
+            if not kept or match.start() >= kept[-1].end():
+                kept.append(match)
+        return kept
 
     def _search(
         self, pattern: re.Pattern[str], prefilter: Any, text: str, shadow: bytes
