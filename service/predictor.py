@@ -18,6 +18,9 @@ from training.artifacts import ModelBundle, load_model
 from training.text import normalise
 
 EXPLANATION_TERMS = 8
+# Texts scored together: large enough to share numpy's per-call cost, small enough that the
+# per-feature temporaries stay a few MiB (they would not go back to the OS).
+BATCH_CHUNK = 32
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,15 @@ class Predictor:
 
     def predict_many(self, texts: list[str]) -> list[Prediction]:
         """One Prediction per text, in order; the same as predict_one on each."""
+        if len(texts) > BATCH_CHUNK:
+            return [
+                prediction
+                for begin in range(0, len(texts), BATCH_CHUNK)
+                for prediction in self._predict_chunk(texts[begin : begin + BATCH_CHUNK])
+            ]
+        return self._predict_chunk(texts)
+
+    def _predict_chunk(self, texts: list[str]) -> list[Prediction]:
         if not texts:
             return []
         bounds, idx, val, scores = self._linear(texts)

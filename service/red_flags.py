@@ -183,17 +183,14 @@ class Rule:
     id: str
     category: str
     description: str
-    pattern: re.Pattern[str]
-    prefilter: Any = field(repr=False)  # the RE2 form of `pattern`, without look-arounds
-    # Each listed pattern on its own, with its RE2 form: only those RE2 finds run in Python.
+    # Each listed pattern with its RE2 form (look-arounds removed): Python's `re` runs only
+    # the patterns RE2 finds in a text, and only from where it finds them.
     parts: tuple[tuple[re.Pattern[str], Any], ...] = field(default=(), repr=False)
     history_counts: bool = False
     requires: re.Pattern[str] | None = None
     requires_prefilter: Any = field(default=None, repr=False)
     unless: re.Pattern[str] | None = None
 
-
-_NEVER = re.compile(r"(?!)")
 
 _CONTEXT_LISTS = (
     "terminators",
@@ -309,7 +306,7 @@ def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
     }
     if unknown:
         raise RulesError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}.")
-    pattern = _compile(entry.get("patterns"), where)
+    _compile(entry.get("patterns"), where)  # validates them
     parts = tuple(
         (part, _prefilter(part, where))
         for part in (re.compile(p.replace(" ", r"[ \t]+")) for p in entry["patterns"])
@@ -319,8 +316,6 @@ def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
         id=rule_id,
         category=category,
         description=entry["description"],
-        pattern=pattern,
-        prefilter=_prefilter(pattern, where),
         parts=parts,
         history_counts=bool(entry.get("history_counts", False)),
         requires=requires,
@@ -427,7 +422,7 @@ class RedFlagEngine:
         """
         folded = fold(text)
         history_counts = any(r.history_counts for r in self.rules if r.category == category)
-        probe = Rule("", category, "", _NEVER, None, history_counts)
+        probe = Rule("", category, "", history_counts=history_counts)
         relatives = functools.cache(lambda: self._patient_relatives(folded))
         return self._suppression(folded, start, end, probe, relatives)
 
