@@ -25,6 +25,14 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
 
 
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 class Assessor:
     """A loaded model and rules engine; immutable, so a reload swaps the whole object."""
 
@@ -64,8 +72,8 @@ class Assessor:
         The detector only ever adds: it catches paraphrases the rules do not know yet, and
         never overrules a rule. Its strongest words go through the rules' context step, so
         "my dad had bowel cancer" or "no fever" does not raise a flag; the flag is dropped only
-        when every one of those words is ruled out, and is kept (with its sentence as
-        evidence) when none can be found in the text.
+        when every one of those words is ruled out, and kept when none can be found. The
+        evidence is the sentence the detector scores highest.
         """
         flags = []
         for category, probability in prediction.signs.items():
@@ -77,16 +85,19 @@ class Assessor:
         return flags
 
     def _detected_sign(self, text: str, category: str) -> RedFlag | None:
-        located = False
+        located = applies = False
         for term in self.predictor.sign_terms(text, category):
             for match in _term_pattern(term).finditer(text):
                 located = True
-                start, end = match.span()
-                if self.engine.context_of(text, start, end, category) is None:
-                    return RedFlag(category, SIGN_DETECTOR, text[start:end], start, end)
-        if located:
+                if self.engine.context_of(text, *match.span(), category) is None:
+                    applies = True
+                    break
+            if applies:
+                break
+        if located and not applies:
             return None
-        start, end = self.predictor.sign_sentence(text, category)
+        # The evidence a reviewer reads: the sentence the detector scores highest.
+        start, end = _trimmed(text, *self.predictor.sign_sentence(text, category))
         return RedFlag(category, SIGN_DETECTOR, text[start:end], start, end)
 
     def _answer(self, text: str, prediction: Prediction, flags: list[RedFlag]) -> dict[str, Any]:
