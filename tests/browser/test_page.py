@@ -77,6 +77,16 @@ def test_a_red_flag_shows_the_emergency_banner_with_evidence_highlighted(page) -
     page.screenshot(path=str(SCREENSHOTS / "emergency.png"), full_page=True)
 
 
+def test_a_sign_found_by_the_detector_says_so(page) -> None:
+    submit(
+        page,
+        "back pain for a week, and now going to the toilet feels completely different, like "
+        "the feeling is switched off",
+    )
+    sync_api.expect(page.locator("#banner")).to_have_class("banner emergency")
+    sync_api.expect(page.locator("#flags li").first).to_contain_text("learned sign detector")
+
+
 def test_a_sciatica_description_ranks_sciatica_first(page) -> None:
     submit(page, SCIATICA)
     first = page.locator("#bars li").first
