@@ -16,6 +16,9 @@ from training.artifacts import ModelError
 
 log = logging.getLogger("service")
 SIGN_DETECTOR = "sign_detector"  # the `rule` of a flag raised by the learned sign detector
+# Above this the detector's flag stands even when the context step rules out its words: the
+# context step is the weaker judge there (measured on fresh writer sets, README "Red flags").
+SURE = 0.9
 
 
 @functools.lru_cache(maxsize=4096)
@@ -70,35 +73,37 @@ class Assessor:
         """Flags from the learned sign detector for categories not in `already`.
 
         The detector only ever adds: it catches paraphrases the rules do not know yet, and
-        never overrules a rule. Its strongest words go through the rules' context step, so
-        "my dad had bowel cancer" or "no fever" does not raise a flag; the flag is dropped only
-        when every one of those words is ruled out, and kept when none can be found. The
-        evidence is the sentence the detector scores highest.
+        never overrules a rule. Unless it is very sure, its strongest words go through the
+        rules' context step, so "my dad had bowel cancer" or "no fever" does not raise a flag;
+        the flag is dropped only when every one of those words is ruled out. The evidence is
+        the sentence the detector scores highest.
         """
         flags = []
         for category, probability in prediction.signs.items():
             if probability < self.predictor.sign_threshold or category in already:
                 continue
-            flag = self._detected_sign(text, category)
+            flag = self._detected_sign(text, category, probability)
             if flag is not None:
                 flags.append(flag)
         return flags
 
-    def _detected_sign(self, text: str, category: str) -> RedFlag | None:
-        located = applies = False
-        for term in self.predictor.sign_terms(text, category):
-            for match in _term_pattern(term).finditer(text):
-                located = True
-                if self.engine.context_of(text, *match.span(), category) is None:
-                    applies = True
-                    break
-            if applies:
-                break
-        if located and not applies:
+    def _detected_sign(self, text: str, category: str, probability: float) -> RedFlag | None:
+        if probability < SURE and self._ruled_out(text, category):
             return None
         # The evidence a reviewer reads: the sentence the detector scores highest.
         start, end = _trimmed(text, *self.predictor.sign_sentence(text, category))
         return RedFlag(category, SIGN_DETECTOR, text[start:end], start, end)
+
+    def _ruled_out(self, text: str, category: str) -> bool:
+        """The detector's strongest words are in the text, and the context step rules out
+        every one of them (another person's, negated, hypothetical, past)."""
+        located = False
+        for term in self.predictor.sign_terms(text, category):
+            for match in _term_pattern(term).finditer(text):
+                if self.engine.context_of(text, *match.span(), category) is None:
+                    return False
+                located = True
+        return located
 
     def _answer(self, text: str, prediction: Prediction, flags: list[RedFlag]) -> dict[str, Any]:
         decision = decide(text, prediction, flags)

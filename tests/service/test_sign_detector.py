@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from service.assessment import SIGN_DETECTOR, Assessor
+from service.assessment import SIGN_DETECTOR, SURE, Assessor
 from service.predictor import Predictor
 from service.red_flags import RedFlagEngine
 from tests.conftest import DATASETS, write_csv
@@ -66,3 +66,18 @@ def test_a_detector_for_categories_the_rules_lack_is_refused(
     folder = train(tiny_csv, tmp_path / "models", signs_path=signs, folds=3, grid={"C": [10.0]})
     with pytest.raises(ModelError, match="made_up"):
         Assessor(Predictor.load(folder), engine)
+
+
+class _EverythingElsewhere(RedFlagEngine):
+    """A context step that rules out every sign, to isolate the detector's own policy."""
+
+    def context_of(self, text: str, start: int, end: int, category: str) -> str | None:
+        return "other_person"
+
+
+def test_only_a_very_sure_detection_stands_when_the_context_step_rules_its_words_out(
+    predictor: Predictor,
+) -> None:
+    assessor = Assessor(predictor, _EverythingElsewhere.from_file())
+    assert assessor._detected_sign(UNRULED, "cauda_equina", probability=SURE) is not None
+    assert assessor._detected_sign(UNRULED, "cauda_equina", probability=SURE - 0.01) is None
