@@ -87,9 +87,9 @@ def fold(text: str) -> str:
 
 # RE2 reports byte offsets, Python's `re` character offsets. RE2 therefore reads an ASCII
 # "shadow" of the folded text with one byte per character, of the same kind for the regex
-# syntax rules use: a letter stays a word character, a digit a digit, a space a space, and each
-# non-ASCII symbol a rule names (→, °, ↓ ...) gets its own control character, in the rules'
-# RE2 form too. Every RE2 hit is then confirmed by `re` on the real text at the same offset.
+# syntax rules use: a letter stays a word character, a digit a digit, a space a space (in the
+# rules' RE2 form too), and each non-ASCII symbol a rule names (→, °, ↓ ...) gets its own
+# control character. Every RE2 hit is then confirmed by `re` on the real text at the same offset.
 _STAND_INS = [f"\\x{code:02x}" for code in (*range(1, 9), *range(14, 32))]
 _SYMBOLS: dict[str, str] = {}  # non-ASCII character named in a rule -> its control character
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -120,6 +120,8 @@ def _shadow_pattern(pattern: str) -> str:
 
     def symbol(match: re.Match[str]) -> str:
         char = match.group(0)
+        if char.isalnum() or char.isspace():  # a letter, digit or space stands for its class
+            return _stand_in(char)
         if char not in _SYMBOLS:
             if len(_SYMBOLS) == len(_STAND_INS):
                 raise RulesError(f"rules name more than {len(_STAND_INS)} non-ASCII symbols")

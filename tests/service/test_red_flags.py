@@ -86,6 +86,20 @@ def test_evidence_offsets_point_into_the_submitted_text(engine) -> None:
         assert text[flag.start : flag.end] == flag.evidence
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Ça fait mal 😣 — since Monday I've wet myself twice without noticing", "cauda_equina"),
+        ("Pt febrile, temp 38.9°C, rigors, LBP ↑ since discectomy", "infection"),
+        ("Ich habe Rückenschmerzen. Weight 72 → 64 kg in 2 months, not trying", "malignancy"),
+    ],
+)
+def test_non_ascii_text_keeps_signs_and_their_offsets(engine, text: str, category: str) -> None:
+    flags = engine.find(text)
+    assert category in {flag.category for flag in flags}
+    assert all(text[flag.start : flag.end] == flag.evidence for flag in flags)
+
+
 def test_suppressed_signs_say_why(engine) -> None:
     _, suppressed = engine.explain("No fever. My dad had bowel cancer.")
     reasons = {(s.category, s.reason) for s in suppressed}
