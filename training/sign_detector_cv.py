@@ -16,11 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
 
 from service.red_flags import CATEGORIES, RedFlagEngine
 from training.artifacts import load_model
-from training.train import DEFAULT_SIGNS, SIGN_C, SIGN_THRESHOLD
+from training.train import DEFAULT_SIGNS, SIGN_THRESHOLD, fit_sign_model
 
 THRESHOLDS = (0.3, 0.4, SIGN_THRESHOLD, 0.6, 0.7, 0.8)
 
@@ -44,10 +43,8 @@ def leave_one_writer_out(model: Path, data: Path, seed: int = 42) -> pd.DataFram
         for j in range(len(CATEGORIES)):
             if len(set(truth[~held, j])) < 2:  # nothing to learn for this category
                 continue
-            model_j = LogisticRegression(
-                C=SIGN_C, class_weight="balanced", max_iter=3000, random_state=seed
-            ).fit(train_x, truth[~held, j])
-            detected[held, j] = model_j.predict_proba(features[held])[:, 1]
+            model = fit_sign_model(train_x, truth[~held, j], seed)
+            detected[held, j] = model.predict_proba(features[held])[:, 1]
     traps = (frame["kind"] == "trap").to_numpy()
     rows = []
     for name, flagged in [("rules alone", rules)] + [

@@ -162,39 +162,31 @@ def fit_scope(
     return model, {"scope": threshold, "scope_held_out_out_of_scope_abstention": caught}
 
 
+def fit_sign_model(features: Any, applies: np.ndarray, seed: int) -> LogisticRegression:
+    """One category of the sign detector: does this sign apply to the person now?"""
+    model = LogisticRegression(C=SIGN_C, class_weight="balanced", max_iter=3000, random_state=seed)
+    return model.fit(features, applies)
+
+
 def fit_signs(
-    pipeline: Pipeline, path: Path | None, seed: int
-) -> tuple[list[LogisticRegression] | None, dict[str, Any] | None]:
+    pipeline: Pipeline, texts: list[str], found: list[set[str]], path: Path, seed: int
+) -> tuple[list[LogisticRegression], list[str]]:
     """The red-flag sign detector: one logistic regression per category on the classifier's own
     features, trained on texts labelled with the red flags that apply to the person now.
 
     The service adds its flags to the rules' (never removes any), so paraphrases the rules do
     not know yet are still caught.
     """
-    if path is None:
-        return None, None
-    texts, found = load_red_flag_data(path)
     categories = sorted(set().union(*found))
     if not categories:
         raise DataError(f"{path}: no row has a red flag, so there is nothing to learn.")
     features = pipeline.named_steps["features"].transform(texts)
-    models = []
-    for category in categories:
-        y = np.array([category in row for row in found])
-        model = LogisticRegression(
-            C=SIGN_C, class_weight="balanced", max_iter=3000, random_state=seed
-        )
-        models.append(model.fit(features, y))
+    models = [
+        fit_sign_model(features, np.array([category in row for row in found]), seed)
+        for category in categories
+    ]
     progress(f"sign detector: {len(categories)} categories from {len(texts)} rows of {path}")
-    info = {
-        "path": str(path),
-        "sha256": sha256_of(path),
-        "rows": len(texts),
-        "categories": categories,
-        "threshold": SIGN_THRESHOLD,
-        "C": SIGN_C,
-    }
-    return models, info
+    return models, categories
 
 
 def version_id(data_shas: list[str], params: dict[str, Any], seed: int, created: datetime) -> str:
@@ -222,8 +214,8 @@ def train(
         data_path, text_col, label_col, min_rows_per_label=folds, log=progress
     )
     out_of_scope = load_texts(out_of_scope_path) if out_of_scope_path else None
-    if signs_path is not None:
-        load_red_flag_data(signs_path)  # a bad file should fail before minutes of fitting
+    # Read before minutes of fitting, so a bad file fails at once.
+    sign_data = load_red_flag_data(signs_path) if signs_path is not None else None
     progress(f"{data_path}: {len(data.frame)} rows, {len(data.counts())} labels")
 
     grid = PARAM_GRID if grid is None else grid
@@ -259,13 +251,24 @@ def train(
         **scope_thresholds,
     }
 
-    signs, signs_info = fit_signs(pipeline, signs_path, seed)
+    signs, signs_info = None, None
+    if sign_data is not None:
+        signs, categories = fit_signs(pipeline, *sign_data, signs_path, seed)
+        signs_info = {
+            "path": str(signs_path),
+            "sha256": sha256_of(signs_path),
+            "rows": len(sign_data[0]),
+            "categories": categories,
+            "threshold": SIGN_THRESHOLD,
+            "C": SIGN_C,
+        }
 
     created = datetime.now(UTC).replace(microsecond=0)
     data_sha = sha256_of(data_path)
+    out_of_scope_sha = sha256_of(out_of_scope_path) if out_of_scope_path else None
     # The out-of-scope and red-flag sets shape the model too.
-    extra_shas = [sha256_of(p) for p in (out_of_scope_path, signs_path) if p is not None]
-    version = version_id([data_sha, *extra_shas], params, seed, created)
+    shas = [data_sha, out_of_scope_sha, signs_info and signs_info["sha256"]]
+    version = version_id([sha for sha in shas if sha], params, seed, created)
     metadata = {
         "version": version,
         "created_at": created.isoformat(),
@@ -283,7 +286,7 @@ def train(
         "out_of_scope_data": (
             {
                 "path": str(out_of_scope_path),
-                "sha256": sha256_of(out_of_scope_path),
+                "sha256": out_of_scope_sha,
                 "rows": len(out_of_scope),
             }
             if out_of_scope
