@@ -90,7 +90,7 @@ def fold(text: str) -> str:
 # syntax rules use: a letter stays a word character, a digit a digit, a space a space (in the
 # rules' RE2 form too), and each non-ASCII symbol a rule names (→, °, ↓ ...) gets its own
 # control character. Every RE2 hit is then confirmed by `re` on the real text at the same offset.
-_STAND_INS = [f"\\x{code:02x}" for code in (*range(1, 9), *range(14, 32))]
+_STAND_INS = [chr(code) for code in (*range(1, 9), *range(14, 32))]
 _SYMBOLS: dict[str, str] = {}  # non-ASCII character named in a rule -> its control character
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
@@ -98,7 +98,7 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 def _stand_in(char: str) -> str:
     symbol = _SYMBOLS.get(char)
     if symbol is not None:
-        return chr(int(symbol[2:], 16))
+        return symbol
     if char.isspace():
         return " "
     if char.isdecimal():
@@ -116,17 +116,15 @@ def ascii_shadow(folded: str) -> bytes:
 
 
 def _shadow_pattern(pattern: str) -> str:
-    """A pattern for the shadow text: each non-ASCII character becomes its control character."""
+    """A pattern for the shadow text: each non-ASCII character becomes its stand-in."""
 
     def symbol(match: re.Match[str]) -> str:
         char = match.group(0)
-        if char.isalnum() or char.isspace():  # a letter, digit or space stands for its class
-            return _stand_in(char)
-        if char not in _SYMBOLS:
+        if not (char.isalnum() or char.isspace()) and char not in _SYMBOLS:
             if len(_SYMBOLS) == len(_STAND_INS):
                 raise RulesError(f"rules name more than {len(_STAND_INS)} non-ASCII symbols")
             _SYMBOLS[char] = _STAND_INS[len(_SYMBOLS)]
-        return _SYMBOLS[char]
+        return f"\\x{ord(_stand_in(char)):02x}"
 
     return _NON_ASCII.sub(symbol, pattern)
 
@@ -255,13 +253,16 @@ class Cue:
         return self.pattern.finditer(text, pos, endpos)
 
 
-def _compile(patterns: Any, where: str) -> re.Pattern[str]:
+def _patterns(patterns: Any, where: str) -> list[re.Pattern[str]]:
+    """A validated list of patterns, each compiled; a literal space stands for any run of
+    spaces or tabs."""
     if (
         not isinstance(patterns, list)
         or not patterns
         or not all(isinstance(p, str) for p in patterns)
     ):
         raise RulesError(f"{where}: needs a non-empty list of pattern strings.")
+    compiled = []
     for pattern in patterns:
         if _UPPERCASE.search(pattern):
             raise RulesError(
@@ -269,11 +270,15 @@ def _compile(patterns: Any, where: str) -> re.Pattern[str]:
                 "matching, so write patterns in lowercase."
             )
         try:
-            re.compile(pattern)
+            compiled.append(re.compile(pattern.replace(" ", r"[ \t]+")))
         except re.error as err:
             raise RulesError(f"{where}: pattern {pattern!r} does not compile: {err}.") from None
-    # A literal space in a rule stands for any run of spaces or tabs.
-    return re.compile("|".join(f"(?:{p})" for p in patterns).replace(" ", r"[ \t]+"))
+    return compiled
+
+
+def _compile(patterns: Any, where: str) -> re.Pattern[str]:
+    """A validated list of patterns as one alternation."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in _patterns(patterns, where)))
 
 
 def _prefilter(pattern: re.Pattern[str], where: str) -> Any:
@@ -308,10 +313,8 @@ def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
     }
     if unknown:
         raise RulesError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}.")
-    _compile(entry.get("patterns"), where)  # validates them
     parts = tuple(
-        (part, _prefilter(part, where))
-        for part in (re.compile(p.replace(" ", r"[ \t]+")) for p in entry["patterns"])
+        (part, _prefilter(part, where)) for part in _patterns(entry.get("patterns"), where)
     )
     requires = _compile(entry["requires"], f"{where} requires") if "requires" in entry else None
     return Rule(
