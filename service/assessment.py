@@ -28,14 +28,6 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 class Assessor:
     """A loaded model and rules engine; immutable, so a reload swaps the whole object."""
 
@@ -91,7 +83,7 @@ class Assessor:
         if probability < SURE and self._ruled_out(text, category):
             return None
         # The evidence a reviewer reads: the sentence the detector scores highest.
-        start, end = _trimmed(text, *self.predictor.sign_sentence(text, category))
+        start, end = self.predictor.sign_sentence(text, category)
         return RedFlag(category, SIGN_DETECTOR, text[start:end], start, end)
 
     def _ruled_out(self, text: str, category: str) -> bool:

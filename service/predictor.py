@@ -54,7 +54,7 @@ class _Block:
 
 _NO_IDS = np.empty(0, dtype=np.intp)
 # A sentence for evidence: a run up to and including its end mark, without edge spaces.
-_SENTENCE = re.compile(r"[^\s.!?;][^.!?;\n]*[.!?;]*")
+_SENTENCE = re.compile(r"[^\s.!?;](?:[^.!?;\n]*[^\s.!?;])?(?:[^\S\n]*[.!?;]+)?")
 # Words seen before skip n-gram slicing; the cache is bounded so odd input cannot grow it.
 WORD_CACHE_LIMIT = 200_000
 
