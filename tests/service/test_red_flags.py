@@ -52,6 +52,11 @@ def test_a_pattern_that_does_not_compile_is_refused_naming_the_rule() -> None:
         parse_rules(broken(patterns=["(unclosed"]))
 
 
+def test_a_pattern_that_matches_empty_text_is_refused_naming_the_rule() -> None:
+    with pytest.raises(RulesError, match=r"rule ce_urinary_retention: .* matches empty text"):
+        parse_rules(broken(patterns=["(retention)?"]))
+
+
 def test_a_pattern_with_capitals_is_refused() -> None:
     with pytest.raises(RulesError, match="write patterns in lowercase"):
         parse_rules(broken(patterns=["Fever"]))
