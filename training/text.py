@@ -12,5 +12,7 @@ _TRANSLATE = str.maketrans(
 
 def normalise(text: str) -> str:
     """Fold case, compatibility characters and whitespace so the same words look the same."""
+    if text.isascii():  # NFKC, the translation and casefold change nothing else in ASCII
+        return _WHITESPACE.sub(" ", text.lower()).strip()
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE).casefold()
     return _WHITESPACE.sub(" ", text).strip()
