@@ -203,6 +203,7 @@ _CONTEXT_LISTS = (
     "resolved_history_after",
     "hypothetical",
     "hypothetical_after",
+    "safety_netting",
     "general_question",
     "general_question_after",
     "personal_question",
@@ -223,6 +224,7 @@ class Context:
     resolved_history_after: "Cue"
     hypothetical: "Cue"
     hypothetical_after: "Cue"
+    safety_netting: "Cue"
     general_question: "Cue"
     general_question_after: "Cue"
     personal_question: "Cue"
@@ -664,8 +666,11 @@ class RedFlagEngine:
 
         before = self._window(text, begin, start, context.window_words + 4)
         wide = before + evidence  # a relative can be named inside the sign: "my dad's cancer"
-        if context.hypothetical.search(before) or context.hypothetical_after.search(
-            text[end:sentence_end]
+        if (
+            context.hypothetical.search(before)
+            or context.hypothetical_after.search(text[end:sentence_end])
+            # Advice on what to watch for covers every sign listed after it in the clause.
+            or context.safety_netting.search(text, begin, start)
         ):
             return "hypothetical"
         if question and self._general_question(text, sentence, end, sentence_end):
