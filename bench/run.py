@@ -285,6 +285,10 @@ def http(model: Path, workers: int, runs: int, seconds: float, workdir: Path) ->
             )
             for c in (1, 16, 64)
         }
+        # The short sample text, repeated: comparable with figures measured that way.
+        figures["predict_c16_sample_text"] = load_figures(
+            server.url + "/v1/predict", [json.dumps({"text": TEXT})], 16, seconds, runs, workdir
+        )
         batch_url = server.url + "/v1/predict/batch"
         batch_one = load_figures(batch_url, batches, 1, seconds, runs, workdir)
         batch_many = load_figures(batch_url, batches, 2 * workers, seconds, runs, workdir)
