@@ -57,8 +57,10 @@ _NO_IDS = np.empty(0, dtype=np.intp)
 # A sentence for evidence: a run up to and including its end mark, without edge spaces.
 _SENTENCE = re.compile(r"[^\s.!?;](?:[^.!?;\n]*[^\s.!?;])?(?:[^\S\n]*[.!?;]+)?")
 DEFAULT_TOKENS = r"(?u)\b\w\w+\b"  # scikit-learn's token_pattern, which training uses
-# Words seen before skip n-gram slicing; the cache is bounded so odd input cannot grow it.
-WORD_CACHE_LIMIT = 200_000
+# Words seen before skip n-gram slicing. Bounded so odd input cannot grow a worker: with room
+# for 200,000 words, 200,000 made-up words grew one by 102 MiB (20,000: 18 MiB). Frequent words
+# arrive first; all the shipped texts together hold about 20,000 distinct space-separated words.
+WORD_CACHE_LIMIT = 20_000
 
 
 def _lookup(vocabulary: dict[str, int], terms: list[str]) -> np.ndarray:
