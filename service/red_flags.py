@@ -391,11 +391,33 @@ def _open_ended(pattern: str) -> str:
     )
 
 
+# Only whole-match spans are read, so RE2 needs no groups (no submatch engine after its DFA).
+_NO_CAPTURE = re2.Options()
+_NO_CAPTURE.never_capture = True
+_UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED
+
+
 def _prefilter(pattern: re.Pattern[str], where: str) -> Any:
     try:
-        return re2.compile(_shadow_pattern(_open_ended(pattern.pattern)))
+        return re2.compile(_shadow_pattern(_open_ended(pattern.pattern)), _NO_CAPTURE)
     except re2.error as err:
         raise RulesError(f"{where}: a pattern uses syntax RE2 cannot run ({err}).") from None
+
+
+def _hits(prefilter: Any, shadow: bytes) -> Iterator[tuple[int, int]]:
+    """The spans `re2`'s `finditer` gives: successive leftmost matches that do not overlap.
+
+    Calls the compiled RE2 object itself (google-re2 1.1): the module's Python layer builds a
+    generator and a match object for each hit, which cost more than RE2's own search here."""
+    regexp, pos, end = prefilter._regexp, 0, len(shadow)
+    while True:
+        span = regexp.Match(_UNANCHORED, shadow, pos, end)[0]
+        if span[0] < 0:
+            return
+        yield span
+        if pos == end:
+            return
+        pos = span[1] if span[1] != pos else pos + 1  # after an empty match, one further on
 
 
 def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
@@ -663,11 +685,11 @@ class RedFlagEngine:
         of scanning the whole text with a long alternation.
         """
         searched_to = 0
-        for hit in prefilter.finditer(shadow):
-            if hit.start() < searched_to:
+        for start, stop in _hits(prefilter, shadow):
+            if start < searched_to:
                 continue
-            end = self._sentence(text, hit.start(), hit.end())[1]
-            yield from pattern.finditer(text, hit.start(), end)
+            end = self._sentence(text, start, stop)[1]
+            yield from pattern.finditer(text, start, end)
             searched_to = end
 
     def _required(self, reading: Reading, rule: Rule) -> bool:
