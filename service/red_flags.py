@@ -72,6 +72,7 @@ _CLAUSAL_START = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?\n]")  # not the point in "38.2"
 _STATEMENT_END = re.compile(r"[.!\n]")
+_SENTENCE_MARK = re.compile(r"[.!?\n]")  # where a sentence may begin after
 _UPPERCASE = re.compile(r"(?<!\\)[A-Z]")
 # Curly quotes are folded so that "can’t" matches rules written with "can't".
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
@@ -565,7 +566,7 @@ class PatternSet:
 class Reading:
     """One folded text, with what the context step finds in it once for all its signs."""
 
-    __slots__ = ("_ends", "_scan", "_stops", "shadow", "text")
+    __slots__ = ("_breaks", "_ends", "_scan", "_stops", "shadow", "text")
 
     def __init__(self, text: str, scan: CueScan, shadow: bytes | None = None) -> None:
         self.text = text
@@ -573,6 +574,7 @@ class Reading:
         self._scan = scan
         self._ends: list[list[int]] | None = None
         self._stops: tuple[list[int], list[int]] | None = None
+        self._breaks: tuple[list[int], list[int]] | None = None
 
     def cue_ends(self, index: int) -> list[int]:
         if self._ends is None:
@@ -585,6 +587,25 @@ class Reading:
             found = [m.span() for m in terminators.finditer(self, 0, len(self.text))]
             self._stops = [a for a, _ in found], [b for _, b in found]
         return self._stops
+
+    def sentence(self, start: int, end: int) -> tuple[int, int, bool]:
+        """The sentence around a span, and whether it is a question.
+
+        It begins after the last of ".!?\\n" before the span and ends at the first sentence end
+        after it. Each sentence end is one character whose look-arounds see the whole text,
+        so all of them are found once, and each sign's sentence is two bisections."""
+        if self._breaks is None:
+            text = self.text
+            marks = [m.start() for m in _SENTENCE_MARK.finditer(text)]
+            self._breaks = marks, [m.start() for m in _SENTENCE_END.finditer(text)]
+        marks, ends = self._breaks
+        last = bisect.bisect_left(marks, start) - 1
+        begin = marks[last] + 1 if last >= 0 else 0
+        following = bisect.bisect_left(ends, end)
+        if following == len(ends):
+            return begin, len(self.text), False
+        finish = ends[following]
+        return begin, finish, self.text[finish] == "?"
 
 
 class RedFlagEngine:
@@ -638,7 +659,7 @@ class RedFlagEngine:
         patient_relatives = functools.cache(lambda: self._patient_relatives(folded))
         for number in sorted(hits):
             rule = self.rules[number]
-            matches = self._rule_matches(rule, sorted(hits[number]), folded, shadow)
+            matches = self._rule_matches(rule, sorted(hits[number]), reading)
             if not matches or (rule.requires is not None and not self._required(reading, rule)):
                 continue
             for match in matches:
@@ -659,14 +680,12 @@ class RedFlagEngine:
         relatives = functools.cache(lambda: self._patient_relatives(folded))
         return self._suppression(Reading(folded, self._cues), start, end, probe, relatives)
 
-    def _rule_matches(
-        self, rule: Rule, parts: list[int], text: str, shadow: bytes
-    ) -> list[re.Match[str]]:
+    def _rule_matches(self, rule: Rule, parts: list[int], reading: Reading) -> list[re.Match[str]]:
         """A rule's matches from the patterns RE2 found, leftmost first, without overlaps."""
         found = [
             match
             for index in parts
-            for match in self._search(*rule.parts[index], text, shadow)
+            for match in self._search(*rule.parts[index], reading)
             if match.end() > match.start()
         ]
         found.sort(key=lambda m: (m.start(), -m.end()))
@@ -677,7 +696,7 @@ class RedFlagEngine:
         return kept
 
     def _search(
-        self, pattern: re.Pattern[str], prefilter: Any, text: str, shadow: bytes
+        self, pattern: re.Pattern[str], prefilter: Any, reading: Reading
     ) -> Iterator[re.Match[str]]:
         """Exact matches of a pattern, searched from where its RE2 form hits the shadow.
 
@@ -685,11 +704,11 @@ class RedFlagEngine:
         of scanning the whole text with a long alternation.
         """
         searched_to = 0
-        for start, stop in _hits(prefilter, shadow):
+        for start, stop in _hits(prefilter, reading.shadow):
             if start < searched_to:
                 continue
-            end = self._sentence(text, start, stop)[1]
-            yield from pattern.finditer(text, start, end)
+            end = reading.sentence(start, stop)[1]
+            yield from pattern.finditer(reading.text, start, end)
             searched_to = end
 
     def _required(self, reading: Reading, rule: Rule) -> bool:
@@ -700,9 +719,7 @@ class RedFlagEngine:
             and not self.context.resolved_history.search_within(
                 reading, *self._clause(reading, *m.span())
             )
-            for m in self._search(
-                rule.requires, rule.requires_prefilter, reading.text, reading.shadow
-            )
+            for m in self._search(rule.requires, rule.requires_prefilter, reading)
         )
 
     def _judge(
@@ -756,14 +773,6 @@ class RedFlagEngine:
         if following < len(starts) and ends[following] <= limit:
             return begin, starts[following]
         return begin, limit
-
-    @staticmethod
-    def _sentence(text: str, start: int, end: int) -> tuple[int, int, bool]:
-        """The sentence around a span, and whether it is a question."""
-        begin = max((text.rfind(c, 0, start) for c in ".!?\n"), default=-1) + 1
-        stop = _SENTENCE_END.search(text, end)
-        finish = stop.start() if stop else len(text)
-        return begin, finish, bool(stop and stop.group(0) == "?")
 
     def _negated(
         self,
@@ -822,7 +831,7 @@ class RedFlagEngine:
     ) -> str | None:
         context, text = self.context, reading.text
         begin, finish = self._clause(reading, start, end)
-        sentence_begin, sentence_end, question = self._sentence(text, start, end)
+        sentence_begin, sentence_end, question = reading.sentence(start, end)
 
         if self._negated(reading, start, end, begin):
             return "negated"
