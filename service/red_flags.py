@@ -597,7 +597,20 @@ class Reading:
         if self._breaks is None:
             text = self.text
             marks = [m.start() for m in _SENTENCE_MARK.finditer(text)]
-            self._breaks = marks, [m.start() for m in _SENTENCE_END.finditer(text)]
+            # The marks that _SENTENCE_END matches: all but a point between digits ("38.2").
+            # Found from the marks because `re` scans for that pattern at ~30 ns a character.
+            self._breaks = (
+                marks,
+                [
+                    i
+                    for i in marks
+                    if not (
+                        text[i] == "."
+                        and text[i - 1 : i].isdecimal()
+                        and text[i + 1 : i + 2].isdecimal()
+                    )
+                ],
+            )
         marks, ends = self._breaks
         last = bisect.bisect_left(marks, start) - 1
         begin = marks[last] + 1 if last >= 0 else 0
