@@ -13,7 +13,6 @@ dropped for the RE2 pass, which therefore finds a superset and never hides a mat
 import bisect
 import functools
 import re
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -73,6 +72,7 @@ _CLAUSAL_START = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?\n]")  # not the point in "38.2"
 _STATEMENT_END = re.compile(r"[.!\n]")
+_SENTENCE_MARK = re.compile(r"[.!?\n]")  # where a sentence may begin after
 _UPPERCASE = re.compile(r"(?<!\\)[A-Z]")
 # Curly quotes are folded so that "can’t" matches rules written with "can't".
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
@@ -191,7 +191,7 @@ class Rule:
     history_counts: bool = False
     requires: re.Pattern[str] | None = None
     requires_prefilter: Any = field(default=None, repr=False)
-    unless: re.Pattern[str] | None = None
+    unless: "Cue | None" = None
 
 
 _CONTEXT_LISTS = (
@@ -233,28 +233,121 @@ class Context:
 
 
 class Cue:
-    """A context cue list. Most texts hold none of its cues, and one RE2 pass over the ASCII
-    shadow says so before Python's `re` (needed for look-arounds) reads the text."""
+    """A context cue list (or a rule's `unless` list), searched in a stretch of one text.
 
-    __slots__ = ("pattern", "prefilter")
+    Python's `re` (needed for the look-arounds) is slow on the long cue lists: `hypothetical`
+    costs ~0.8 µs a character. The costly lists are therefore also in one Hyperscan database
+    that is scanned once per text (`Reading`), in a loosened form that matches a superset, and
+    `re` runs only on stretches where some loosened match ends. Cheap lists run `re` directly:
+    on the short stretches they are given that is quicker than any check.
+    """
 
-    def __init__(self, pattern: re.Pattern[str], where: str) -> None:
-        self.pattern = pattern
-        self.prefilter = _prefilter(pattern, where)
+    __slots__ = ("index", "parts", "pattern")
 
-    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        endpos = min(endpos, len(text))
-        if not self.prefilter.search(ascii_shadow(text), pos, endpos):
+    def __init__(self, parts: list[re.Pattern[str]]) -> None:
+        self.parts = parts
+        self.pattern = re.compile("|".join(f"(?:{p.pattern})" for p in parts))
+        self.index: int | None = None  # its place in a CueScan, when one scans for it
+
+    def _possible(self, reading: "Reading", begin: int, end: int) -> bool:
+        """Whether a match of this cue can lie inside text[begin:end].
+
+        Every such match is also a match of the loosened pattern (no anchors, word boundaries
+        or look-arounds, so its context does not matter) at the same place, and Hyperscan
+        reports the end of every loosened match: one of them must end within (begin, end]."""
+        if self.index is None:
+            return True
+        ends = reading.cue_ends(self.index)
+        first = bisect.bisect_right(ends, begin)
+        return first < len(ends) and ends[first] <= end
+
+    def search(self, reading: "Reading", begin: int, end: int) -> re.Match[str] | None:
+        """The first match in the slice text[begin:end] (offsets in the slice)."""
+        if not self._possible(reading, begin, end):
             return None
-        return self.pattern.search(text, pos, endpos)
+        return self.pattern.search(reading.text[begin:end])
 
-    def finditer(
-        self, text: str, pos: int = 0, endpos: int = sys.maxsize
-    ) -> Iterator[re.Match[str]]:
-        endpos = min(endpos, len(text))
-        if not self.prefilter.search(ascii_shadow(text), pos, endpos):
+    def search_within(self, reading: "Reading", begin: int, end: int) -> re.Match[str] | None:
+        """The first match in text[begin:end] read in place (`\\b` sees the text around it)."""
+        if not self._possible(reading, begin, end):
+            return None
+        return self.pattern.search(reading.text, begin, end)
+
+    def finditer(self, reading: "Reading", begin: int, end: int) -> Iterator[re.Match[str]]:
+        """The matches in the slice text[begin:end] (offsets in the slice)."""
+        if not self._possible(reading, begin, end):
             return iter(())
-        return self.pattern.finditer(text, pos, endpos)
+        return self.pattern.finditer(reading.text[begin:end])
+
+
+# Cue lists worth a Hyperscan pass: `re` costs several µs on each stretch they are searched in.
+# The others are anchored at the start of a short stretch, where `re` needs under a µs.
+_FILTERED_CUES = (
+    "negation_before",
+    "negation_breakers",
+    "negation_after",
+    "resolved_history",
+    "resolved_history_after",
+    "hypothetical",
+    "other_person",
+)
+
+
+def loosened(pattern: str) -> str:
+    """The pattern without look-arounds, anchors and word boundaries: wherever the pattern
+    matches a stretch of a text, this matches the same characters whatever surrounds them."""
+    pattern = without_lookarounds(pattern)
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            if in_class or pattern[i + 1] not in "bBAZ":
+                out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            out.append(char)
+            i += 1
+            for literal in ("^", "]"):  # "[^" negates, and a "]" first is a literal
+                if pattern.startswith(literal, i):
+                    out.append(literal)
+                    i += 1
+            continue
+        elif char in "^$":
+            i += 1
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+class CueScan:
+    """Where the loosened forms of some cue lists end in a text, in one Hyperscan pass."""
+
+    def __init__(self, cues: dict[str, Cue]) -> None:
+        """Scan for these cues (keyed by where they are defined) and tell each its index."""
+        patterns, ids, names = [], [], []
+        for name, cue in cues.items():
+            # A loosened form that matches empty text would end everywhere: no use as a filter.
+            if any(re.fullmatch(loosened(part.pattern), "") for part in cue.parts):
+                continue
+            cue.index = len(set(ids))
+            for part in cue.parts:
+                patterns.append(_shadow_pattern(_open_ended(loosened(part.pattern))).encode())
+                ids.append(cue.index)
+                names.append(name)
+        self.size = len(set(ids))
+        self._set = PatternSet(patterns, names, ids, every_end=True)
+
+    def ends(self, shadow: bytes) -> list[list[int]]:
+        """For each cue scanned for, the sorted offsets where a loosened match ends."""
+        ends: list[list[int]] = [[] for _ in range(self.size)]
+        for number, end in self._set.ends(shadow):
+            ends[number].append(end)
+        return ends
 
 
 def _patterns(patterns: Any, where: str) -> list[re.Pattern[str]]:
@@ -301,11 +394,33 @@ def _open_ended(pattern: str) -> str:
     )
 
 
+# Only whole-match spans are read, so RE2 needs no groups (no submatch engine after its DFA).
+_NO_CAPTURE = re2.Options()
+_NO_CAPTURE.never_capture = True
+_UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED
+
+
 def _prefilter(pattern: re.Pattern[str], where: str) -> Any:
     try:
-        return re2.compile(_shadow_pattern(_open_ended(pattern.pattern)))
+        return re2.compile(_shadow_pattern(_open_ended(pattern.pattern)), _NO_CAPTURE)
     except re2.error as err:
         raise RulesError(f"{where}: a pattern uses syntax RE2 cannot run ({err}).") from None
+
+
+def _hits(prefilter: Any, shadow: bytes) -> Iterator[tuple[int, int]]:
+    """The spans `re2`'s `finditer` gives: successive leftmost matches that do not overlap.
+
+    Calls the compiled RE2 object itself (google-re2 1.1): the module's Python layer builds a
+    generator and a match object for each hit, which cost more than RE2's own search here."""
+    regexp, pos, end = prefilter._regexp, 0, len(shadow)
+    while True:
+        span = regexp.Match(_UNANCHORED, shadow, pos, end)[0]
+        if span[0] < 0:
+            return
+        yield span
+        if pos == end:
+            return
+        pos = span[1] if span[1] != pos else pos + 1  # after an empty match, one further on
 
 
 def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
@@ -345,7 +460,7 @@ def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
         history_counts=bool(entry.get("history_counts", False)),
         requires=requires,
         requires_prefilter=None if requires is None else _prefilter(requires, f"{where} requires"),
-        unless=_compile(entry["unless"], f"{where} unless") if "unless" in entry else None,
+        unless=Cue(_patterns(entry["unless"], f"{where} unless")) if "unless" in entry else None,
     )
 
 
@@ -363,9 +478,8 @@ def parse_rules(document: Any, source: str = "rules") -> tuple[list[Rule], Conte
             window_words=int(cues["window_words"]),
             negation_window_words=int(cues["negation_window_words"]),
             **{
-                name: Cue(_compile(cues[name], where), where)
+                name: Cue(_patterns(cues[name], f"{source}: context {name}"))
                 for name in _CONTEXT_LISTS
-                for where in [f"{source}: context {name}"]
             },
         )
     except KeyError as err:
@@ -373,21 +487,27 @@ def parse_rules(document: Any, source: str = "rules") -> tuple[list[Rule], Conte
     return rules, context
 
 
-@functools.lru_cache(maxsize=4)
-def _database(patterns: tuple[bytes, ...]) -> hyperscan.Database:
+@functools.lru_cache(maxsize=8)
+def _database(patterns: tuple[bytes, ...], ids: tuple[int, ...], flag: int) -> hyperscan.Database:
     """Compiled once per process for a set of patterns (it takes a few seconds)."""
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     database.compile(
         expressions=list(patterns),
-        ids=list(range(len(patterns))),
+        ids=list(ids),
         elements=len(patterns),
-        flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(patterns),
+        flags=[flag] * len(patterns),
     )
     return database
 
 
 def _collect(index: int, start: int, end: int, flags: int, found: list[int]) -> None:
     found.append(index)
+
+
+def _collect_end(
+    index: int, start: int, end: int, flags: int, found: list[tuple[int, int]]
+) -> None:
+    found.append((index, end))
 
 
 class PatternSet:
@@ -399,14 +519,22 @@ class PatternSet:
     Hyperscan is built for thousands of such patterns and needs no cache.
     """
 
-    def __init__(self, patterns: list[str], names: list[str]) -> None:
-        encoded = tuple(pattern.encode() for pattern in patterns)
+    def __init__(
+        self,
+        patterns: list[str] | list[bytes],
+        names: list[str],
+        ids: list[int] | None = None,
+        every_end: bool = False,
+    ) -> None:
+        encoded = tuple(p if isinstance(p, bytes) else p.encode() for p in patterns)
+        # Only whether each pattern matches, or (every_end) each offset where one ends.
+        flag = 0 if every_end else hyperscan.HS_FLAG_SINGLEMATCH
         try:
-            self._database = _database(encoded)
+            self._database = _database(encoded, tuple(ids or range(len(encoded))), flag)
         except hyperscan.error:
             for pattern, name in zip(encoded, names, strict=True):
                 try:
-                    _database((pattern,))
+                    _database((pattern,), (0,), flag)
                 except hyperscan.error as err:
                     raise RulesError(
                         f"{name}: a pattern uses syntax Hyperscan cannot run ({err})."
@@ -414,21 +542,85 @@ class PatternSet:
             raise
         self._scratch = threading.local()  # a scan needs scratch space no other thread uses
 
-    def matching(self, text: bytes) -> list[int]:
-        """Indices of the patterns that match somewhere in the text."""
+    def _space(self) -> hyperscan.Scratch:
         scratch = getattr(self._scratch, "space", None)
         if scratch is None:
             scratch = self._scratch.space = hyperscan.Scratch(self._database)
+        return scratch
+
+    def matching(self, text: bytes) -> list[int]:
+        """Indices of the patterns that match somewhere in the text."""
         found: list[int] = []
-        self._database.scan(text, match_event_handler=_collect, context=found, scratch=scratch)
+        self._database.scan(
+            text, match_event_handler=_collect, context=found, scratch=self._space()
+        )
+        return found
+
+    def ends(self, text: bytes) -> list[tuple[int, int]]:
+        """(id, end offset) of every match, in order of end (with every_end)."""
+        found: list[tuple[int, int]] = []
+        self._database.scan(
+            text, match_event_handler=_collect_end, context=found, scratch=self._space()
+        )
         return found
 
 
-@functools.lru_cache(maxsize=16)
-def _stops(terminators: "Cue", text: str) -> tuple[list[int], list[int]]:
-    """Where the terminators are in a text, found once for all its signs."""
-    found = [m.span() for m in terminators.finditer(text)]
-    return [a for a, _ in found], [b for _, b in found]
+class Reading:
+    """One folded text, with what the context step finds in it once for all its signs."""
+
+    __slots__ = ("_breaks", "_ends", "_scan", "_stops", "shadow", "text")
+
+    def __init__(self, text: str, scan: CueScan, shadow: bytes | None = None) -> None:
+        self.text = text
+        self.shadow = ascii_shadow(text) if shadow is None else shadow
+        self._scan = scan
+        self._ends: list[list[int]] | None = None
+        self._stops: tuple[list[int], list[int]] | None = None
+        self._breaks: tuple[list[int], list[int]] | None = None
+
+    def cue_ends(self, index: int) -> list[int]:
+        if self._ends is None:
+            self._ends = self._scan.ends(self.shadow)
+        return self._ends[index]
+
+    def stops(self, terminators: Cue) -> tuple[list[int], list[int]]:
+        """Where the terminators are, found once for all the text's signs."""
+        if self._stops is None:
+            found = [m.span() for m in terminators.finditer(self, 0, len(self.text))]
+            self._stops = [a for a, _ in found], [b for _, b in found]
+        return self._stops
+
+    def sentence(self, start: int, end: int) -> tuple[int, int, bool]:
+        """The sentence around a span, and whether it is a question.
+
+        It begins after the last of ".!?\\n" before the span and ends at the first sentence end
+        after it. Each sentence end is one character whose look-arounds see the whole text,
+        so all of them are found once, and each sign's sentence is two bisections."""
+        if self._breaks is None:
+            text = self.text
+            marks = [m.start() for m in _SENTENCE_MARK.finditer(text)]
+            # The marks that _SENTENCE_END matches: all but a point between digits ("38.2").
+            # Found from the marks because `re` scans for that pattern at ~30 ns a character.
+            self._breaks = (
+                marks,
+                [
+                    i
+                    for i in marks
+                    if not (
+                        text[i] == "."
+                        and text[i - 1 : i].isdecimal()
+                        and text[i + 1 : i + 2].isdecimal()
+                    )
+                ],
+            )
+        marks, ends = self._breaks
+        last = bisect.bisect_left(marks, start) - 1
+        begin = marks[last] + 1 if last >= 0 else 0
+        following = bisect.bisect_left(ends, end)
+        if following == len(ends):
+            return begin, len(self.text), False
+        finish = ends[following]
+        return begin, finish, self.text[finish] == "?"
 
 
 class RedFlagEngine:
@@ -443,6 +635,12 @@ class RedFlagEngine:
             [p.pattern for rule in rules for _, p in rule.parts],
             [f"rule {rules[n].id}" for n, _ in self._part_of],
         )
+        # Costly to run with `re` for every sign: the long cue lists and the `unless` lists.
+        scanned = {f"context {name}": getattr(context, name) for name in _FILTERED_CUES}
+        for rule in rules:
+            if rule.unless is not None:
+                scanned[f"rule {rule.id} unless"] = rule.unless
+        self._cues = CueScan(scanned)
 
     @classmethod
     def from_file(cls, path: str | Path = DEFAULT_RULES_FILE) -> "RedFlagEngine":
@@ -471,17 +669,16 @@ class RedFlagEngine:
             hits.setdefault(number, []).append(index)
         if not hits:
             return flags, suppressed
+        reading = Reading(folded, self._cues, shadow)
         # Only needed when a sign is near another person's name, so worked out on demand.
         patient_relatives = functools.cache(lambda: self._patient_relatives(folded))
         for number in sorted(hits):
             rule = self.rules[number]
-            matches = self._rule_matches(rule, sorted(hits[number]), folded, shadow)
-            if not matches or (
-                rule.requires is not None and not self._required(folded, shadow, rule)
-            ):
+            matches = self._rule_matches(rule, sorted(hits[number]), reading)
+            if not matches or (rule.requires is not None and not self._required(reading, rule)):
                 continue
             for match in matches:
-                self._judge(text, folded, match, rule, patient_relatives, flags, suppressed)
+                self._judge(text, reading, match, rule, patient_relatives, flags, suppressed)
         flags.sort(key=lambda f: (f.start, f.end))
         return flags, suppressed
 
@@ -496,16 +693,14 @@ class RedFlagEngine:
         history_counts = any(r.history_counts for r in self.rules if r.category == category)
         probe = Rule("", category, "", history_counts=history_counts)
         relatives = functools.cache(lambda: self._patient_relatives(folded))
-        return self._suppression(folded, start, end, probe, relatives)
+        return self._suppression(Reading(folded, self._cues), start, end, probe, relatives)
 
-    def _rule_matches(
-        self, rule: Rule, parts: list[int], text: str, shadow: bytes
-    ) -> list[re.Match[str]]:
+    def _rule_matches(self, rule: Rule, parts: list[int], reading: Reading) -> list[re.Match[str]]:
         """A rule's matches from the patterns RE2 found, leftmost first, without overlaps."""
         found = [
             match
             for index in parts
-            for match in self._search(*rule.parts[index], text, shadow)
+            for match in self._search(*rule.parts[index], reading)
             if match.end() > match.start()
         ]
         found.sort(key=lambda m: (m.start(), -m.end()))
@@ -516,7 +711,7 @@ class RedFlagEngine:
         return kept
 
     def _search(
-        self, pattern: re.Pattern[str], prefilter: Any, text: str, shadow: bytes
+        self, pattern: re.Pattern[str], prefilter: Any, reading: Reading
     ) -> Iterator[re.Match[str]]:
         """Exact matches of a pattern, searched from where its RE2 form hits the shadow.
 
@@ -524,26 +719,28 @@ class RedFlagEngine:
         of scanning the whole text with a long alternation.
         """
         searched_to = 0
-        for hit in prefilter.finditer(shadow):
-            if hit.start() < searched_to:
+        for start, stop in _hits(prefilter, reading.shadow):
+            if start < searched_to:
                 continue
-            end = self._sentence(text, hit.start(), hit.end())[1]
-            yield from pattern.finditer(text, hit.start(), end)
+            end = reading.sentence(start, stop)[1]
+            yield from pattern.finditer(reading.text, start, end)
             searched_to = end
 
-    def _required(self, text: str, shadow: bytes, rule: Rule) -> bool:
+    def _required(self, reading: Reading, rule: Rule) -> bool:
         """A rule's `requires` cue is present and not negated."""
         assert rule.requires is not None
         return any(
-            not self._negated(text, m.start(), m.end())
-            and not self.context.resolved_history.search(text, *self._clause(text, *m.span()))
-            for m in self._search(rule.requires, rule.requires_prefilter, text, shadow)
+            not self._negated(reading, m.start(), m.end())
+            and not self.context.resolved_history.search_within(
+                reading, *self._clause(reading, *m.span())
+            )
+            for m in self._search(rule.requires, rule.requires_prefilter, reading)
         )
 
     def _judge(
         self,
         text: str,
-        folded: str,
+        reading: Reading,
         match: re.Match[str],
         rule: Rule,
         patient_relatives: Callable[[], frozenset[str]],
@@ -554,7 +751,7 @@ class RedFlagEngine:
         start, end = match.span()
         if start == end:
             return
-        reason = self._suppression(folded, start, end, rule, patient_relatives)
+        reason = self._suppression(reading, start, end, rule, patient_relatives)
         if reason is None:
             flags.append(RedFlag(rule.category, rule.id, text[start:end], start, end))
         else:
@@ -579,9 +776,10 @@ class RedFlagEngine:
             )
         return frozenset(patients)
 
-    def _clause(self, text: str, start: int, end: int) -> tuple[int, int]:
+    def _clause(self, reading: Reading, start: int, end: int) -> tuple[int, int]:
         """The span between the terminators around a sign, at most 250 characters each way."""
-        starts, ends = _stops(self.context.terminators, text)
+        text = reading.text
+        starts, ends = reading.stops(self.context.terminators)
         before = max(0, start - 250)
         last = bisect.bisect_right(ends, start) - 1  # the last stop that ends by the sign
         begin = ends[last] if last >= 0 and starts[last] >= before else before
@@ -591,99 +789,91 @@ class RedFlagEngine:
             return begin, starts[following]
         return begin, limit
 
-    @staticmethod
-    def _sentence(text: str, start: int, end: int) -> tuple[int, int, bool]:
-        """The sentence around a span, and whether it is a question."""
-        begin = max((text.rfind(c, 0, start) for c in ".!?\n"), default=-1) + 1
-        stop = _SENTENCE_END.search(text, end)
-        finish = stop.start() if stop else len(text)
-        return begin, finish, bool(stop and stop.group(0) == "?")
-
     def _negated(
         self,
-        text: str,
+        reading: Reading,
         start: int,
         end: int,
         begin: int | None = None,
-        sentence_end: int | None = None,
     ) -> bool:
         """A negation cue before the span in its clause, or right after it in its sentence."""
-        context = self.context
+        context, text = self.context, reading.text
         if begin is None:
-            begin = self._clause(text, start, end)[0]
-        if sentence_end is None:
-            sentence_end = self._sentence(text, start, end)[1]
+            begin = self._clause(reading, start, end)[0]
         before = self._window(text, begin, start, context.negation_window_words)
-        negations = list(context.negation_before.finditer(before))
+        negations = list(context.negation_before.finditer(reading, before, start))
         if negations:
-            gap = before[negations[-1].end() :]
-            clausal = "," in gap and _CLAUSAL_START.match(text, start)
-            if not context.negation_breakers.search(gap) and not clausal:
+            gap = before + negations[-1].end()
+            clausal = "," in text[gap:start] and _CLAUSAL_START.match(text, start)
+            if not context.negation_breakers.search(reading, gap, start) and not clausal:
                 return True
         # Answers follow questions: "Fever? No." reads past the question mark.
         stop = _STATEMENT_END.search(text, end, end + 60)
-        return bool(context.negation_after.search(text[end : stop.start() if stop else end + 60]))
+        return bool(context.negation_after.search(reading, end, stop.start() if stop else end + 60))
 
-    def _general_question(self, text: str, sentence: str, end: int, sentence_end: int) -> bool:
+    def _general_question(
+        self, reading: Reading, sentence_begin: int, end: int, sentence_end: int
+    ) -> bool:
         """A question about a sign in general, not about the writer's own symptoms."""
         context = self.context
-        if _SELF_REFERENCE.search(sentence) or context.personal_question.search(sentence):
+        if _SELF_REFERENCE.search(reading.text[sentence_begin:sentence_end]) or (
+            context.personal_question.search(reading, sentence_begin, sentence_end)
+        ):
             return False
         if not (
-            context.general_question.search(sentence)
-            or context.general_question_after.search(text[end:sentence_end])
+            context.general_question.search(reading, sentence_begin, sentence_end)
+            or context.general_question_after.search(reading, end, sentence_end)
         ):
             return False
         return not context.self_reference_after_question.search(
-            text[sentence_end + 1 : sentence_end + 80]
+            reading, sentence_end + 1, sentence_end + 80
         )
 
-    def _window(self, text: str, begin: int, start: int, words: int) -> str:
-        """The last `words` words before the sign, within its clause."""
+    def _window(self, text: str, begin: int, start: int, words: int) -> int:
+        """Where the last `words` words before the sign begin, within its clause."""
         tokens = list(_WORD.finditer(text, begin, start))
         if len(tokens) > words:
             begin = tokens[-words].start()
-        return text[begin:start]
+        return begin
 
     def _suppression(
         self,
-        text: str,
+        reading: Reading,
         start: int,
         end: int,
         rule: Rule,
         patient_relatives: Callable[[], frozenset[str]],
     ) -> str | None:
-        context = self.context
-        begin, finish = self._clause(text, start, end)
-        evidence = text[start:end]
-        sentence_begin, sentence_end, question = self._sentence(text, start, end)
-        sentence = text[sentence_begin:sentence_end]
+        context, text = self.context, reading.text
+        begin, finish = self._clause(reading, start, end)
+        sentence_begin, sentence_end, question = reading.sentence(start, end)
 
-        if self._negated(text, start, end, begin, sentence_end):
+        if self._negated(reading, start, end, begin):
             return "negated"
-        if rule.unless is not None and rule.unless.search(sentence):
+        if rule.unless is not None and rule.unless.search(reading, sentence_begin, sentence_end):
             return "excluded_by_rule"
 
         before = self._window(text, begin, start, context.window_words + 4)
-        wide = before + evidence  # a relative can be named inside the sign: "my dad's cancer"
         if (
-            context.hypothetical.search(before)
-            or context.hypothetical_after.search(text[end:sentence_end])
+            context.hypothetical.search(reading, before, start)
+            or context.hypothetical_after.search(reading, end, sentence_end)
             # Advice on what to watch for covers every sign listed after it in the clause.
-            or context.safety_netting.search(text, begin, start)
+            or context.safety_netting.search(reading, begin, start)
         ):
             return "hypothetical"
-        if question and self._general_question(text, sentence, end, sentence_end):
+        if question and self._general_question(reading, sentence_begin, end, sentence_end):
             return "general_question"
-        for cue in context.other_person.finditer(wide):
+        # A relative can be named inside the sign: "my dad's cancer".
+        wide = text[before:end]
+        for cue in context.other_person.finditer(reading, before, end):
             relative = _RELATIVE_NOUN.search(cue.group(0))
             if relative and relative.group(0) in patient_relatives():
                 continue
             if not _FIRST_PERSON.search(wide[cue.end() :]):
                 return "other_person"
         if not rule.history_counts and (
-            context.resolved_history.search(text[begin:finish])
-            or context.resolved_history_after.search(text[end:sentence_end])
+            context.resolved_history.search(reading, begin, finish)
+            or context.resolved_history_after.search(reading, end, sentence_end)
         ):
             return "resolved_history"
         return None

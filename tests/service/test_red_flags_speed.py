@@ -1,0 +1,39 @@
+"""The red-flag engine's shortcuts give what the plain definitions give."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.red_flags import _SENTENCE_END, Reading, RedFlagEngine, loosened
+
+
+def test_loosened_drops_anchors_boundaries_and_lookarounds_but_not_classes() -> None:
+    assert loosened(r"^\s*(no|nil)\b(?!\s+more)$") == r"\s*(no|nil)"
+    assert loosened(r"[^.!?\n]{0,40}\bgone[$^]") == r"[^.!?\n]{0,40}gone[$^]"
+    assert loosened(r"[]^]\\b") == r"[]^]\\b"
+
+
+def plain_sentence(text: str, start: int, end: int) -> tuple[int, int, bool]:
+    begin = max((text.rfind(c, 0, start) for c in ".!?\n"), default=-1) + 1
+    stop = _SENTENCE_END.search(text, end)
+    finish = stop.start() if stop else len(text)
+    return begin, finish, bool(stop and stop.group(0) == "?")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab1. !?\n", max_size=40), st.data())
+def test_sentence_bounds_match_the_plain_definition(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    reading = Reading(text, None, b"")  # type: ignore[arg-type]  # no cue scan needed
+    assert reading.sentence(start, end) == plain_sentence(text, start, end)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abno .,?!\n-:'", max_size=60))
+def test_each_costly_cue_is_found_wherever_re_finds_it(engine: RedFlagEngine, text: str) -> None:
+    reading = Reading(text, engine._cues)
+    for cue in [getattr(engine.context, n) for n in ("negation_before", "negation_after")]:
+        for begin in range(len(text) + 1):
+            expected = cue.pattern.search(text[begin:])
+            found = cue.search(reading, begin, len(text))
+            assert (found and found.span()) == (expected and expected.span())
