@@ -138,6 +138,28 @@ def test_an_uncertain_sign_counts(engine) -> None:
     assert {f.category for f in engine.find("?fever, LBP x3/7")} == {"infection"}
 
 
+def test_safety_netting_advice_covers_every_sign_listed_after_it(engine) -> None:
+    text = (
+        "The 111 nurse said to watch out for: not being able to wee, numbness between my legs, "
+        "my legs going weak, or a fever. Right now it is just a sore lower back."
+    )
+    assert engine.find(text) == []
+
+
+def test_a_sign_after_safety_netting_that_has_now_happened_counts(engine) -> None:
+    text = "GP said to go to A&E if it spread, and now I can't feel my bum on the toilet seat."
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_a_forms_question_answered_no_is_not_a_flag(engine) -> None:
+    assert engine.find("Q: Have you had a fever? A: no. Back sore after gardening.") == []
+
+
+def test_a_forms_question_answered_yes_is_a_flag(engine) -> None:
+    text = "Q: Any numbness around your bottom? A: yes, a bit when I wipe."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
 def test_a_relative_who_is_the_patient_is_flagged(engine) -> None:
     text = "My mum, 74, has had bad back pain for a week and now she can't pass urine."
     assert "cauda_equina" in {f.category for f in engine.find(text)}
