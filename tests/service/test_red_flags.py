@@ -151,6 +151,23 @@ def test_a_sign_after_safety_netting_that_has_now_happened_counts(engine) -> Non
     assert "cauda_equina" in {f.category for f in engine.find(text)}
 
 
+def test_a_checklist_someone_went_through_is_not_a_flag(engine) -> None:
+    text = (
+        "The GP went through a whole checklist: any trouble peeing, any numbness round your "
+        "bottom, any fevers, any weight loss. The answer was no to all of it."
+    )
+    assert engine.find(text) == []
+
+
+def test_a_young_persons_slip_onto_their_bottom_is_not_major_trauma(engine) -> None:
+    assert engine.find("Slipped on black ice and landed on my bum. 20, walking fine.") == []
+
+
+def test_an_older_persons_minor_fall_is_a_fracture_flag(engine) -> None:
+    text = "my dad (80) missed the bottom step and landed on his bum, back pain is awful"
+    assert {f.category for f in engine.find(text)} == {"fracture"}
+
+
 def test_a_forms_question_answered_no_is_not_a_flag(engine) -> None:
     assert engine.find("Q: Have you had a fever? A: no. Back sore after gardening.") == []
 
