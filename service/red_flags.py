@@ -199,6 +199,7 @@ _CONTEXT_LISTS = (
     "negation_before",
     "negation_breakers",
     "negation_after",
+    "negation_list",
     "resolved_history",
     "resolved_history_after",
     "hypothetical",
@@ -220,6 +221,7 @@ class Context:
     negation_before: "Cue"
     negation_breakers: "Cue"
     negation_after: "Cue"
+    negation_list: "Cue"
     resolved_history: "Cue"
     resolved_history_after: "Cue"
     hypothetical: "Cue"
@@ -802,6 +804,11 @@ class RedFlagEngine:
             begin = self._clause(reading, start, end)[0]
         before = self._window(text, begin, start, context.negation_window_words)
         negations = list(context.negation_before.finditer(reading, before, start))
+        if not negations:
+            # "Denies fever, rigors, night sweats, weight loss or urinary retention": a list
+            # negation reaches every item of its clause, however long the list.
+            before = begin
+            negations = list(context.negation_list.finditer(reading, begin, start))
         if negations:
             gap = before + negations[-1].end()
             clausal = "," in text[gap:start] and _CLAUSAL_START.match(text, start)

@@ -116,6 +116,19 @@ def test_a_negated_list_suppresses_every_sign_in_it(engine) -> None:
     assert engine.find("Denies fever, night sweats, weight loss or urinary retention.") == []
 
 
+def test_a_long_denied_list_reaches_its_last_item(engine) -> None:
+    text = (
+        "Denies: fever/rigors/NS, wt loss, PMHx malignancy, IVDU, recent spinal procedure, "
+        "trauma, B&B change, saddle anaesthesia, leg weakness."
+    )
+    assert engine.find(text) == []
+
+
+def test_a_reported_sign_after_a_denied_list_counts(engine) -> None:
+    text = "Denies fever, rigors or weight loss, c/o saddle anaesthesia since yesterday."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
 def test_but_ends_the_scope_of_a_negation(engine) -> None:
     flags = engine.find("No fever but I have wet myself twice today")
     assert {f.category for f in flags} == {"cauda_equina"}
