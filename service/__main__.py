@@ -8,6 +8,7 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 
 import uvicorn
 
@@ -44,6 +45,18 @@ def main(argv: list[str] | None = None) -> int:
     checked = subprocess.run([sys.executable, "-m", "service", "--check"], check=False)
     if checked.returncode != 0:
         return checked.returncode
+    if args.workers == 1:
+        serve(args)
+        return 0
+    # Each worker counts in its own files here and /metrics sums them; otherwise a scrape would
+    # see only the worker that happened to answer it.
+    with tempfile.TemporaryDirectory(prefix="triage-metrics-") as metrics_dir:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+        serve(args)
+    return 0
+
+
+def serve(args: argparse.Namespace) -> None:
     uvicorn.run(
         "service.app:create_app",
         factory=True,
@@ -58,7 +71,6 @@ def main(argv: list[str] | None = None) -> int:
         timeout_graceful_shutdown=10,
         log_level="warning",
     )
-    return 0
 
 
 if __name__ == "__main__":

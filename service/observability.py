@@ -11,7 +11,14 @@ import time
 from typing import Any
 
 import orjson
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -104,6 +111,11 @@ def configure_logging(level: str = "INFO") -> None:
 
 
 def metrics_response() -> Response:
+    """The metrics of the whole service: with several workers, summed over all of them."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # set by `python -m service --workers n`
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
