@@ -44,15 +44,6 @@ class Prediction:
     signs: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class _Block:
-    """One TF-IDF vectorizer of the feature union, flattened for the hot path."""
-
-    ids: Callable[[str], np.ndarray]  # normalised text -> vocabulary indices, with repeats
-    idf: np.ndarray
-    offset: int
-
-
 _NO_IDS = np.empty(0, dtype=np.intp)
 # A sentence for evidence: a run up to and including its end mark, without edge spaces.
 _SENTENCE = re.compile(r"[^\s.!?;](?:[^.!?;\n]*[^\s.!?;])?(?:[^\S\n]*[.!?;]+)?")
@@ -67,77 +58,91 @@ def _lookup(vocabulary: dict[str, int], terms: list[str]) -> np.ndarray:
     return np.array([i for i in map(vocabulary.get, terms) if i is not None], dtype=np.intp)
 
 
-def _word_ids(vectorizer) -> Callable[[str], np.ndarray]:
-    """Word n-grams exactly as TfidfVectorizer(analyzer="word") makes them."""
-    pattern = re.compile(vectorizer.token_pattern)
-    low, high = vectorizer.ngram_range
-    vocabulary = vectorizer.vocabulary_
-    tokens_of = pattern.findall
-    if vectorizer.token_pattern == DEFAULT_TOKENS:
-        # Its tokens never cross whitespace, so a text's tokens are those of its
-        # space-separated words, and words repeat: each is tokenised once.
-        cache: dict[str, list[str]] = {}
+def _char_wb_grams(word: str, low: int, high: int) -> list[str]:
+    """One word's character n-grams as analyzer="char_wb" makes them."""
+    padded, grams = f" {word} ", []
+    size = len(padded)
+    for n in range(low, high + 1):
+        if n >= size:  # a short word counts once, whole
+            grams.append(padded)
+            break
+        grams += [padded[i : i + n] for i in range(size - n + 1)]
+    return grams
 
-        def tokens_of(text: str) -> list[str]:
-            tokens = []
-            for word in text.split():
-                known = cache.get(word)
-                if known is None:
-                    known = pattern.findall(word)
-                    if len(cache) < WORD_CACHE_LIMIT:
-                        cache[word] = known
-                tokens += known
-            return tokens
+
+def _word_and_char_ids(words, chars, chars_offset: int) -> Callable[[str], np.ndarray] | None:
+    """Both blocks' indices (with repeats) in one pass over the text's space-separated words,
+    for the union we train: word 1-(2)-grams with the default tokens, then char_wb n-grams.
+
+    Everything that depends on one word alone (its unigram, in-word bigram and char n-gram
+    indices) is cached per word, so a known word costs one dict lookup. Only the bigram across
+    two words is looked up per text, by the two unigram indices (no string building). That
+    needs every vocabulary bigram to be two vocabulary unigrams, which min_df guarantees (a
+    bigram's words occur in at least its documents); checked here, else None (the caller
+    falls back to per-block analyzers).
+    """
+    plain = all(v.preprocessor is normalise and v.stop_words is None for v in (words, chars))
+    if not (
+        plain
+        and words.analyzer == "word"
+        and words.tokenizer is None
+        and words.token_pattern == DEFAULT_TOKENS  # its tokens never cross whitespace
+        and tuple(words.ngram_range) in ((1, 1), (1, 2))
+        and chars.analyzer == "char_wb"
+    ):
+        return None
+    vocabulary, size = words.vocabulary_, len(words.vocabulary_)
+    # (first unigram index * size + second) -> bigram index: ~15,000 entries, ~1.5 MiB.
+    bigrams: dict[int, int] = {}
+    if words.ngram_range[1] == 2:
+        for term, j in vocabulary.items():
+            if " " in term:
+                first, second = (vocabulary.get(part) for part in term.split(" "))
+                if first is None or second is None:
+                    return None
+                bigrams[first * size + second] = j
+    tokens_of = re.compile(words.token_pattern).findall
+    char_vocabulary, (low, high) = chars.vocabulary_, chars.ngram_range
+    # word -> (its indices, first token's unigram index, last token's); None for no tokens,
+    # -1 for a token outside the vocabulary (then it starts no bigram either).
+    cache: dict[str, tuple[np.ndarray, int | None, int]] = {}
+
+    def learn(word: str) -> tuple[np.ndarray, int | None, int]:
+        unigrams = [vocabulary.get(token, -1) for token in tokens_of(word)]
+        ids = [j for j in unigrams if j >= 0]
+        for a, b in pairwise(unigrams):
+            if a >= 0 and b >= 0 and (j := bigrams.get(a * size + b)) is not None:
+                ids.append(j)
+        ids += [
+            j + chars_offset
+            for j in map(char_vocabulary.get, _char_wb_grams(word, low, high))
+            if j is not None
+        ]
+        first, last = (unigrams[0], unigrams[-1]) if unigrams else (None, -1)
+        return np.array(ids, dtype=np.intp), first, last
 
     def ids(text: str) -> np.ndarray:
-        tokens = tokens_of(text)
-        grams = tokens if low == 1 else []
-        if low <= 2 <= high:
-            grams = grams + [f"{a} {b}" for a, b in pairwise(tokens)]
-        for n in range(max(low, 3), min(high, len(tokens)) + 1):
-            grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-        return _lookup(vocabulary, grams)
-
-    return ids
-
-
-def _char_wb_ids(vectorizer) -> Callable[[str], np.ndarray]:
-    """Character n-grams inside space-padded words, as analyzer="char_wb" makes them."""
-    low, high = vectorizer.ngram_range
-    vocabulary = vectorizer.vocabulary_
-    cache: dict[str, np.ndarray] = {}
-
-    def word_ids(word: str) -> np.ndarray:
-        padded, grams = f" {word} ", []
-        size = len(padded)
-        for n in range(low, high + 1):
-            if n >= size:  # a short word counts once, whole
-                grams.append(padded)
-                break
-            grams += [padded[i : i + n] for i in range(size - n + 1)]
-        return _lookup(vocabulary, grams)
-
-    def ids(text: str) -> np.ndarray:
-        parts = []
+        parts, across, last = [], [], -1
         for word in text.split():
             known = cache.get(word)
             if known is None:
-                known = word_ids(word)
+                known = learn(word)
                 if len(cache) < WORD_CACHE_LIMIT:
                     cache[word] = known
-            parts.append(known)
-        return np.concatenate(parts) if parts else _NO_IDS
+            word_ids, first, end = known
+            parts.append(word_ids)
+            if first is not None:  # a word without tokens leaves the previous token adjacent
+                if last >= 0 and first >= 0 and (j := bigrams.get(last * size + first)) is not None:
+                    across.append(j)
+                last = end
+        parts.append(np.array(across, dtype=np.intp))
+        return np.concatenate(parts)
 
     return ids
 
 
 def _block_ids(vectorizer) -> Callable[[str], np.ndarray]:
-    """A fast path for the vectorizers we train; any other falls back to its own analyzer."""
-    plain = vectorizer.preprocessor is normalise and vectorizer.stop_words is None
-    if plain and vectorizer.analyzer == "word" and vectorizer.tokenizer is None:
-        return _word_ids(vectorizer)
-    if plain and vectorizer.analyzer == "char_wb":
-        return _char_wb_ids(vectorizer)
+    """Any vectorizer through its own analyzer (the slow path for unusual settings)."""
     analyzer, vocabulary = vectorizer.build_analyzer(), vectorizer.vocabulary_
     # Analyzers normalise again: harmless, only slower.
     return lambda text: _lookup(vocabulary, analyzer(text))
@@ -159,13 +164,21 @@ class Predictor:
         linear = calibrated.estimator
         self.labels: list[str] = [str(c) for c in bundle.pipeline.classes_]
         self._beta = float(calibrated.beta)
-        self._blocks: list[_Block] = []
-        offset = 0
-        for _, vectorizer in features.transformer_list:
-            self._blocks.append(_Block(_block_ids(vectorizer), vectorizer.idf_, offset))
-            offset += len(vectorizer.vocabulary_)
-        self._idf = np.concatenate([block.idf for block in self._blocks])
-        self._offsets = np.array([block.offset for block in self._blocks] + [offset])
+        vectorizers = [vectorizer for _, vectorizer in features.transformer_list]
+        sizes = [len(vectorizer.vocabulary_) for vectorizer in vectorizers]
+        # Where each block begins in the union's columns, and the end.
+        self._offsets = np.cumsum([0, *sizes])
+        self._idf = np.concatenate([vectorizer.idf_ for vectorizer in vectorizers])
+        fast = len(vectorizers) == 2 and _word_and_char_ids(*vectorizers, sizes[0])
+        if fast:
+            self._ids = fast
+        else:
+            blocks = [
+                (_block_ids(vectorizer), int(offset))
+                for vectorizer, offset in zip(vectorizers, self._offsets, strict=False)
+            ]
+            self._ids = lambda text: np.concatenate([ids(text) + at for ids, at in blocks])
+        self._block_count = len(vectorizers)
         # One row per feature, so a text's features gather contiguous rows.
         self._weights = np.ascontiguousarray(linear.coef_.T)
         self._intercept = linear.intercept_.copy()
@@ -206,37 +219,45 @@ class Predictor:
         """Load through the training side's verified loader (hash and version checks)."""
         return cls(load_model(folder))
 
-    def _features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """TF-IDF of many texts, concatenated: each text's sorted feature indices and values,
-        each block L2-normalised as in the pipeline. `bounds[t * blocks + b]` is where block b
-        of text t begins.
+    def _text_features(self, text: str) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """One text's sorted feature indices and TF-IDF values, each block L2-normalised as in
+        the pipeline, and where each block begins in them (then the end)."""
+        ids = self._ids(normalise(text))
+        ids.sort()
+        # np.unique(ids, return_counts=True) in a few calls: its own overhead is ~30 µs.
+        new = np.empty(len(ids) + 1, dtype=bool)
+        new[0] = new[-1] = True
+        np.not_equal(ids[1:], ids[:-1], out=new[1:-1])
+        firsts = np.flatnonzero(new)
+        keys = ids[firsts[:-1]]
+        val = (1.0 + np.log(np.diff(firsts))) * self._idf[keys]
+        bounds = np.searchsorted(keys, self._offsets).tolist()
+        filled = [(a, b - a) for a, b in pairwise(bounds) if b > a]
+        if filled:
+            starts, sizes = zip(*filled, strict=True)
+            val /= np.repeat(np.sqrt(np.add.reduceat(val * val, starts)), sizes)
+        return keys, val, bounds
 
-        Every step works per text or per (text, block) segment, so a text gets exactly the
-        same numbers alone or in a batch.
+    def _features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """TF-IDF of many texts, concatenated: each text's sorted feature indices and values.
+        `bounds[t * blocks + b]` is where block b of text t begins (then the end).
+
+        Every text is computed alone, so it gets exactly the same numbers alone or in a batch.
         """
-        width = int(self._offsets[-1])
-        parts = []
-        for row, text in enumerate(texts):
-            text = normalise(text)
-            for block in self._blocks:
-                parts.append(block.ids(text) + (row * width + block.offset))
-        keys, tf = np.unique(np.concatenate(parts), return_counts=True)
-        idx = keys % width
-        val = (1.0 + np.log(tf)) * self._idf[idx]
-        # Where each (text, block) begins, and the end: the next text's first block.
-        firsts = np.arange(len(texts) + 1)[:, None] * width + self._offsets[:-1]
-        bounds = np.searchsorted(keys, firsts.ravel()[: len(texts) * len(self._blocks) + 1])
-        sizes = np.diff(bounds)
-        filled = sizes > 0
-        if filled.any():
-            norms = np.sqrt(np.add.reduceat(val * val, bounds[:-1][filled]))
-            val /= np.repeat(norms, sizes[filled])
-        return bounds, idx, val
+        keys, values, bounds, at = [], [], [], 0
+        for text in texts:
+            idx, val, where = self._text_features(text)
+            keys.append(idx)
+            values.append(val)
+            bounds += [at + b for b in where[:-1]]
+            at += where[-1]
+        bounds.append(at)
+        return np.array(bounds), np.concatenate(keys), np.concatenate(values)
 
     def _linear(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Features of the texts and, per text, every column's linear score (with intercept)."""
         bounds, idx, val = self._features(texts)
-        starts = bounds[:: len(self._blocks)]
+        starts = bounds[:: self._block_count]
         rows, (width, columns) = len(texts), self._columns.shape
         scores = np.zeros((rows, columns))
         # The sparse-times-dense product in C, row by row: a text's scores do not depend on
@@ -273,7 +294,7 @@ class Predictor:
         if not texts:
             return []
         bounds, idx, val, scores = self._linear(texts)
-        starts = bounds[:: len(self._blocks)]
+        starts = bounds[:: self._block_count]
         probs = self._probabilities(scores[:, : len(self._intercept)])
         best = probs.argmax(axis=1)
         scopes: list[float | None] = [None] * len(texts)
@@ -284,8 +305,8 @@ class Predictor:
         rows = zip(probs.tolist(), best.tolist(), scopes, signs, strict=True)
         for i, (p, b, scope, sign) in enumerate(rows):
             begin, words, end = (
-                bounds[i * len(self._blocks)],
-                bounds[i * len(self._blocks) + 1],
+                bounds[i * self._block_count],
+                bounds[i * self._block_count + 1],
                 starts[i + 1],
             )
             confidence = p[b]
