@@ -6,11 +6,13 @@ vocabularies and weights and does only the arithmetic. `tests/model` checks that
 same probabilities as the pipeline.
 """
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from scipy.sparse._sparsetools import csr_matvecs
@@ -24,8 +26,10 @@ EXPLANATION_TERMS = 8
 BATCH_CHUNK = 32
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
+    """A word n-gram and how much it pushed the predicted label up (a tuple: ~8 made per
+    prediction, and a frozen dataclass costs ~1 µs each to build)."""
+
     term: str
     weight: float
 
@@ -70,9 +74,10 @@ def _char_wb_grams(word: str, low: int, high: int) -> list[str]:
     return grams
 
 
-def _word_and_char_ids(words, chars, chars_offset: int) -> Callable[[str], np.ndarray] | None:
-    """Both blocks' indices (with repeats) in one pass over the text's space-separated words,
-    for the union we train: word 1-(2)-grams with the default tokens, then char_wb n-grams.
+def _word_and_char_ids(words, chars, chars_offset: int) -> Callable[[str], list[np.ndarray]] | None:
+    """Both blocks' indices (with repeats, in pieces) in one pass over the text's
+    space-separated words, for the union we train: word 1-(2)-grams with the default tokens,
+    then char_wb n-grams.
 
     Everything that depends on one word alone (its unigram, in-word bigram and char n-gram
     indices) is cached per word, so a known word costs one dict lookup. Only the bigram across
@@ -121,7 +126,7 @@ def _word_and_char_ids(words, chars, chars_offset: int) -> Callable[[str], np.nd
         first, last = (unigrams[0], unigrams[-1]) if unigrams else (None, -1)
         return np.array(ids, dtype=np.intp), first, last
 
-    def ids(text: str) -> np.ndarray:
+    def ids(text: str) -> list[np.ndarray]:
         parts, across, last = [], [], -1
         for word in text.split():
             known = cache.get(word)
@@ -136,7 +141,7 @@ def _word_and_char_ids(words, chars, chars_offset: int) -> Callable[[str], np.nd
                     across.append(j)
                 last = end
         parts.append(np.array(across, dtype=np.intp))
-        return np.concatenate(parts)
+        return parts
 
     return ids
 
@@ -148,8 +153,11 @@ def _block_ids(vectorizer) -> Callable[[str], np.ndarray]:
     return lambda text: _lookup(vocabulary, analyzer(text))
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
+def _sigmoid(z: float) -> float:
+    try:
+        return 1.0 / (1.0 + math.exp(-z))
+    except OverflowError:  # numpy's exp gives inf there, so 0.0
+        return 0.0
 
 
 class Predictor:
@@ -177,7 +185,10 @@ class Predictor:
                 (_block_ids(vectorizer), int(offset))
                 for vectorizer, offset in zip(vectorizers, self._offsets, strict=False)
             ]
-            self._ids = lambda text: np.concatenate([ids(text) + at for ids, at in blocks])
+            self._ids = lambda text: [ids(text) + at for ids, at in blocks]
+        # Around a text's indices before sorting, so each run of equal indices ends where
+        # the next index differs (see _text_features).
+        self._below, self._above = np.array([-1]), self._offsets[-1:].copy()
         self._block_count = len(vectorizers)
         # One row per feature, so a text's features gather contiguous rows.
         self._weights = np.ascontiguousarray(linear.coef_.T)
@@ -205,11 +216,13 @@ class Predictor:
         words = features.transformer_list[0][1].vocabulary_
         # How much each word n-gram pushes each label up relative to the others.
         word_weights = self._weights[: len(words)]
-        self._push = (
+        push = (
             np.hstack([-word_weights, word_weights])
             if self._binary
             else word_weights - word_weights.mean(axis=1, keepdims=True)
         )
+        # Negated (val * -w is exactly -(val * w)), one contiguous row per label.
+        self._pull = np.ascontiguousarray(-push.T)
         self._term_names = [""] * len(words)
         for term, j in words.items():
             self._term_names[j] = term
@@ -221,16 +234,20 @@ class Predictor:
 
     def _text_features(self, text: str) -> tuple[np.ndarray, np.ndarray, list[int]]:
         """One text's sorted feature indices and TF-IDF values, each block L2-normalised as in
-        the pipeline, and where each block begins in them (then the end)."""
-        ids = self._ids(normalise(text))
+        the pipeline, and where each block begins in them (then the end).
+
+        A text gets exactly the same numbers alone or in a batch. Few numpy calls: for one
+        text their fixed cost is most of the time.
+        """
+        ids = np.concatenate([self._below, *self._ids(normalise(text)), self._above])
         ids.sort()
-        # np.unique(ids, return_counts=True) in a few calls: its own overhead is ~30 µs.
-        new = np.empty(len(ids) + 1, dtype=bool)
-        new[0] = new[-1] = True
-        np.not_equal(ids[1:], ids[:-1], out=new[1:-1])
-        firsts = np.flatnonzero(new)
-        keys = ids[firsts[:-1]]
-        val = (1.0 + np.log(np.diff(firsts))) * self._idf[keys]
+        # np.unique(return_counts=True) without its overhead (~30 µs): thanks to the -1 first
+        # and the width last, `ends` holds 0 and then where each feature's run ends.
+        ends = np.flatnonzero(ids[1:] != ids[:-1])
+        keys = ids[ends[1:]]
+        val = np.log(ends[1:] - ends[:-1])  # the term frequency
+        val += 1.0
+        val *= self._idf[keys]
         bounds = np.searchsorted(keys, self._offsets).tolist()
         filled = [(a, b - a) for a, b in pairwise(bounds) if b > a]
         if filled:
@@ -238,44 +255,35 @@ class Predictor:
             val /= np.repeat(np.sqrt(np.add.reduceat(val * val, starts)), sizes)
         return keys, val, bounds
 
-    def _features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """TF-IDF of many texts, concatenated: each text's sorted feature indices and values.
-        `bounds[t * blocks + b]` is where block b of text t begins (then the end).
-
-        Every text is computed alone, so it gets exactly the same numbers alone or in a batch.
-        """
-        keys, values, bounds, at = [], [], [], 0
-        for text in texts:
-            idx, val, where = self._text_features(text)
-            keys.append(idx)
-            values.append(val)
-            bounds += [at + b for b in where[:-1]]
-            at += where[-1]
-        bounds.append(at)
-        return np.array(bounds), np.concatenate(keys), np.concatenate(values)
-
-    def _linear(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Features of the texts and, per text, every column's linear score (with intercept)."""
-        bounds, idx, val = self._features(texts)
-        starts = bounds[:: self._block_count]
-        rows, (width, columns) = len(texts), self._columns.shape
+    def _scores(self, features: list[tuple[np.ndarray, np.ndarray, list[int]]]) -> np.ndarray:
+        """Every column's linear score (with intercept), one row per text's features."""
+        keys, values = [f[0] for f in features], [f[1] for f in features]
+        starts = np.cumsum([0, *map(len, keys)])
+        (width, columns), rows = self._columns.shape, len(features)
+        if rows > 1:
+            keys, values = [np.concatenate(keys)], [np.concatenate(values)]
         scores = np.zeros((rows, columns))
         # The sparse-times-dense product in C, row by row: a text's scores do not depend on
         # the other texts of its batch. (The public csr_matrix costs ~50 µs a call in checks.)
-        csr_matvecs(rows, width, columns, starts, idx, val, self._columns.ravel(), scores.ravel())
-        return bounds, idx, val, scores + self._column_intercepts
+        weights = self._columns.ravel()
+        csr_matvecs(rows, width, columns, starts, keys[0], values[0], weights, scores.ravel())
+        scores += self._column_intercepts
+        return scores
 
     def probabilities(self, text: str) -> np.ndarray:
         """Calibrated probabilities in the order of `labels`."""
-        scores = self._linear([text])[3]
-        return self._probabilities(scores[:, : len(self._intercept)])[0]
+        return np.array(self._probabilities(self._scores([self._text_features(text)])[0].tolist()))
 
-    def _probabilities(self, logits: np.ndarray) -> np.ndarray:
+    def _probabilities(self, scores: list[float]) -> list[float]:
+        """The calibrated softmax of a text's class scores, in plain floats: a numpy call costs
+        more than this arithmetic on a handful of numbers."""
+        logits = [self._beta * x for x in scores[: len(self._intercept)]]
         if self._binary:
-            logits = np.hstack([-logits, logits])
-        logits = self._beta * logits
-        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return shifted / shifted.sum(axis=1, keepdims=True)
+            logits = [-logits[0], logits[0]]
+        top = max(logits)
+        shifted = [math.exp(x - top) for x in logits]
+        total = sum(shifted)
+        return [x / total for x in shifted]
 
     def predict_one(self, text: str) -> Prediction:
         return self.predict_many([text])[0]
@@ -293,25 +301,15 @@ class Predictor:
     def _predict_chunk(self, texts: list[str]) -> list[Prediction]:
         if not texts:
             return []
-        bounds, idx, val, scores = self._linear(texts)
-        starts = bounds[:: self._block_count]
-        probs = self._probabilities(scores[:, : len(self._intercept)])
-        best = probs.argmax(axis=1)
-        scopes: list[float | None] = [None] * len(texts)
-        if self._scope_column is not None:
-            scopes = _sigmoid(scores[:, self._scope_column]).tolist()
-        signs = _sigmoid(scores[:, self._first_sign_column :]).tolist()
+        features = [self._text_features(text) for text in texts]
         predictions = []
-        rows = zip(probs.tolist(), best.tolist(), scopes, signs, strict=True)
-        for i, (p, b, scope, sign) in enumerate(rows):
-            begin, words, end = (
-                bounds[i * self._block_count],
-                bounds[i * self._block_count + 1],
-                starts[i + 1],
-            )
-            confidence = p[b]
+        for (keys, val, bounds), row in zip(features, self._scores(features).tolist(), strict=True):
+            p = self._probabilities(row)
+            confidence = max(p)
+            best = p.index(confidence)
+            scope = None if self._scope_column is None else _sigmoid(row[self._scope_column])
             abstained = bool(
-                end == begin
+                bounds[-1] == 0  # no known feature at all
                 or confidence < self.confidence_threshold
                 or (
                     scope is not None
@@ -319,23 +317,25 @@ class Predictor:
                     and scope < self.scope_threshold
                 )
             )
+            signs = map(_sigmoid, row[self._first_sign_column :])
+            words = bounds[1]  # the word block comes first
             predictions.append(
                 Prediction(
-                    condition=None if abstained else self.labels[b],
+                    condition=None if abstained else self.labels[best],
                     probabilities=dict(zip(self.labels, p, strict=True)),
                     abstained=abstained,
                     confidence=confidence,
                     scope=scope,
-                    explanation=self._explain(idx[begin:words], val[begin:words], b),
-                    signs=dict(zip(self.sign_categories, sign, strict=True)),
+                    explanation=self._explain(keys[:words], val[:words], best),
+                    signs=dict(zip(self.sign_categories, signs, strict=True)),
                 )
             )
         return predictions
 
     def sign_terms(self, text: str, category: str, limit: int = 3) -> list[str]:
         """The word n-grams that pushed the sign detector's `category` up most, strongest first."""
-        bounds, idx, val = self._features([text])
-        words = slice(bounds[0], bounds[1])  # the word block comes first
+        idx, val, bounds = self._text_features(text)
+        words = slice(0, bounds[1])  # the word block comes first
         column = self._first_sign_column + self.sign_categories.index(category)
         push = val[words] * self._columns[idx[words], column]
         order = np.argsort(-push)[:limit]
@@ -350,7 +350,7 @@ class Predictor:
         spans = [m.span() for m in _SENTENCE.finditer(text)] or [(0, len(text))]
         if len(spans) == 1:
             return spans[0]
-        scores = self._linear([text[a:b] for a, b in spans])[3]
+        scores = self._scores([self._text_features(text[a:b]) for a, b in spans])
         column = self._first_sign_column + self.sign_categories.index(category)
         return spans[int(scores[:, column].argmax())]
 
@@ -358,16 +358,19 @@ class Predictor:
         """Word n-grams (indices and values of the word block) that pushed the top label up."""
         if not len(idx):
             return []
-        push = val * self._push[idx, best]
+        # The negated pushes, so the strongest sort first. numpy's partition and sort do not
+        # keep ties in order, so tied terms come out as they always did only if these calls
+        # see the same numbers in the same order: keep them.
+        pull = val * self._pull[best].take(idx)
         top = (
-            np.argpartition(-push, EXPLANATION_TERMS)[:EXPLANATION_TERMS]
+            np.argpartition(pull, EXPLANATION_TERMS)[:EXPLANATION_TERMS]
             if len(idx) > EXPLANATION_TERMS
             else np.arange(len(idx))
         )
-        top = top[np.argsort(-push[top])]
+        top = top[np.argsort(pull[top])]
         names = self._term_names
         return [
-            Term(names[j], round(w, 4))
-            for j, w in zip(idx[top].tolist(), push[top].tolist(), strict=True)
-            if w > 0
+            Term(names[j], round(-w, 4))
+            for j, w in zip(idx[top].tolist(), pull[top].tolist(), strict=True)
+            if w < 0
         ]
