@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import NamedTuple
 
@@ -204,6 +204,7 @@ class Predictor:
         self._columns = np.ascontiguousarray(
             np.column_stack([self._weights, *(m.coef_[0] for m in extra)])
         )
+        self._flat = self._columns.ravel()  # a view, as csr_matvecs takes it
         self._column_intercepts = np.concatenate(
             [self._intercept, [m.intercept_[0] for m in extra]]
         )
@@ -258,15 +259,14 @@ class Predictor:
     def _scores(self, features: list[tuple[np.ndarray, np.ndarray, list[int]]]) -> np.ndarray:
         """Every column's linear score (with intercept), one row per text's features."""
         keys, values = [f[0] for f in features], [f[1] for f in features]
-        starts = np.cumsum([0, *map(len, keys)])
+        starts = np.array([0, *accumulate(map(len, keys))])  # np.cumsum costs ~2 µs more
         (width, columns), rows = self._columns.shape, len(features)
         if rows > 1:
             keys, values = [np.concatenate(keys)], [np.concatenate(values)]
         scores = np.zeros((rows, columns))
         # The sparse-times-dense product in C, row by row: a text's scores do not depend on
         # the other texts of its batch. (The public csr_matrix costs ~50 µs a call in checks.)
-        weights = self._columns.ravel()
-        csr_matvecs(rows, width, columns, starts, keys[0], values[0], weights, scores.ravel())
+        csr_matvecs(rows, width, columns, starts, keys[0], values[0], self._flat, scores.ravel())
         scores += self._column_intercepts
         return scores
 
