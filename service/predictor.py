@@ -6,11 +6,13 @@ vocabularies and weights and does only the arithmetic. `tests/model` checks that
 same probabilities as the pipeline.
 """
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from scipy.sparse._sparsetools import csr_matvecs
@@ -24,8 +26,10 @@ EXPLANATION_TERMS = 8
 BATCH_CHUNK = 32
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
+    """A word n-gram and how much it pushed the predicted label up (a tuple: ~8 made per
+    prediction, and a frozen dataclass costs ~1 µs each to build)."""
+
     term: str
     weight: float
 
@@ -44,15 +48,6 @@ class Prediction:
     signs: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class _Block:
-    """One TF-IDF vectorizer of the feature union, flattened for the hot path."""
-
-    ids: Callable[[str], np.ndarray]  # normalised text -> vocabulary indices, with repeats
-    idf: np.ndarray
-    offset: int
-
-
 _NO_IDS = np.empty(0, dtype=np.intp)
 # A sentence for evidence: a run up to and including its end mark, without edge spaces.
 _SENTENCE = re.compile(r"[^\s.!?;](?:[^.!?;\n]*[^\s.!?;])?(?:[^\S\n]*[.!?;]+)?")
@@ -67,84 +62,102 @@ def _lookup(vocabulary: dict[str, int], terms: list[str]) -> np.ndarray:
     return np.array([i for i in map(vocabulary.get, terms) if i is not None], dtype=np.intp)
 
 
-def _word_ids(vectorizer) -> Callable[[str], np.ndarray]:
-    """Word n-grams exactly as TfidfVectorizer(analyzer="word") makes them."""
-    pattern = re.compile(vectorizer.token_pattern)
-    low, high = vectorizer.ngram_range
-    vocabulary = vectorizer.vocabulary_
-    tokens_of = pattern.findall
-    if vectorizer.token_pattern == DEFAULT_TOKENS:
-        # Its tokens never cross whitespace, so a text's tokens are those of its
-        # space-separated words, and words repeat: each is tokenised once.
-        cache: dict[str, list[str]] = {}
-
-        def tokens_of(text: str) -> list[str]:
-            tokens = []
-            for word in text.split():
-                known = cache.get(word)
-                if known is None:
-                    known = pattern.findall(word)
-                    if len(cache) < WORD_CACHE_LIMIT:
-                        cache[word] = known
-                tokens += known
-            return tokens
-
-    def ids(text: str) -> np.ndarray:
-        tokens = tokens_of(text)
-        grams = tokens if low == 1 else []
-        if low <= 2 <= high:
-            grams = grams + [f"{a} {b}" for a, b in pairwise(tokens)]
-        for n in range(max(low, 3), min(high, len(tokens)) + 1):
-            grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-        return _lookup(vocabulary, grams)
-
-    return ids
+def _char_wb_grams(word: str, low: int, high: int) -> list[str]:
+    """One word's character n-grams as analyzer="char_wb" makes them."""
+    padded, grams = f" {word} ", []
+    size = len(padded)
+    for n in range(low, high + 1):
+        if n >= size:  # a short word counts once, whole
+            grams.append(padded)
+            break
+        grams += [padded[i : i + n] for i in range(size - n + 1)]
+    return grams
 
 
-def _char_wb_ids(vectorizer) -> Callable[[str], np.ndarray]:
-    """Character n-grams inside space-padded words, as analyzer="char_wb" makes them."""
-    low, high = vectorizer.ngram_range
-    vocabulary = vectorizer.vocabulary_
-    cache: dict[str, np.ndarray] = {}
+def _word_and_char_ids(words, chars, chars_offset: int) -> Callable[[str], list[np.ndarray]] | None:
+    """Both blocks' indices (with repeats, in pieces) in one pass over the text's
+    space-separated words, for the union we train: word 1-(2)-grams with the default tokens,
+    then char_wb n-grams.
 
-    def word_ids(word: str) -> np.ndarray:
-        padded, grams = f" {word} ", []
-        size = len(padded)
-        for n in range(low, high + 1):
-            if n >= size:  # a short word counts once, whole
-                grams.append(padded)
-                break
-            grams += [padded[i : i + n] for i in range(size - n + 1)]
-        return _lookup(vocabulary, grams)
+    Everything that depends on one word alone (its unigram, in-word bigram and char n-gram
+    indices) is cached per word, so a known word costs one dict lookup. Only the bigram across
+    two words is looked up per text, by the two unigram indices (no string building). That
+    needs every vocabulary bigram to be two vocabulary unigrams, which min_df guarantees (a
+    bigram's words occur in at least its documents); checked here, else None (the caller
+    falls back to per-block analyzers).
+    """
+    plain = all(v.preprocessor is normalise and v.stop_words is None for v in (words, chars))
+    if not (
+        plain
+        and words.analyzer == "word"
+        and words.tokenizer is None
+        and words.token_pattern == DEFAULT_TOKENS  # its tokens never cross whitespace
+        and tuple(words.ngram_range) in ((1, 1), (1, 2))
+        and chars.analyzer == "char_wb"
+    ):
+        return None
+    vocabulary, size = words.vocabulary_, len(words.vocabulary_)
+    # (first unigram index * size + second) -> bigram index: ~15,000 entries, ~1.5 MiB.
+    bigrams: dict[int, int] = {}
+    if words.ngram_range[1] == 2:
+        for term, j in vocabulary.items():
+            if " " in term:
+                first, second = (vocabulary.get(part) for part in term.split(" "))
+                if first is None or second is None:
+                    return None
+                bigrams[first * size + second] = j
+    tokens_of = re.compile(words.token_pattern).findall
+    char_vocabulary, (low, high) = chars.vocabulary_, chars.ngram_range
+    # word -> (its indices, first token's unigram index, last token's); None for no tokens,
+    # -1 for a token outside the vocabulary (then it starts no bigram either).
+    cache: dict[str, tuple[np.ndarray, int | None, int]] = {}
 
-    def ids(text: str) -> np.ndarray:
-        parts = []
+    def learn(word: str) -> tuple[np.ndarray, int | None, int]:
+        unigrams = [vocabulary.get(token, -1) for token in tokens_of(word)]
+        ids = [j for j in unigrams if j >= 0]
+        for a, b in pairwise(unigrams):
+            if a >= 0 and b >= 0 and (j := bigrams.get(a * size + b)) is not None:
+                ids.append(j)
+        ids += [
+            j + chars_offset
+            for j in map(char_vocabulary.get, _char_wb_grams(word, low, high))
+            if j is not None
+        ]
+        first, last = (unigrams[0], unigrams[-1]) if unigrams else (None, -1)
+        return np.array(ids, dtype=np.intp), first, last
+
+    def ids(text: str) -> list[np.ndarray]:
+        parts, across, last = [], [], -1
         for word in text.split():
             known = cache.get(word)
             if known is None:
-                known = word_ids(word)
+                known = learn(word)
                 if len(cache) < WORD_CACHE_LIMIT:
                     cache[word] = known
-            parts.append(known)
-        return np.concatenate(parts) if parts else _NO_IDS
+            word_ids, first, end = known
+            parts.append(word_ids)
+            if first is not None:  # a word without tokens leaves the previous token adjacent
+                if last >= 0 and first >= 0 and (j := bigrams.get(last * size + first)) is not None:
+                    across.append(j)
+                last = end
+        parts.append(np.array(across, dtype=np.intp))
+        return parts
 
     return ids
 
 
 def _block_ids(vectorizer) -> Callable[[str], np.ndarray]:
-    """A fast path for the vectorizers we train; any other falls back to its own analyzer."""
-    plain = vectorizer.preprocessor is normalise and vectorizer.stop_words is None
-    if plain and vectorizer.analyzer == "word" and vectorizer.tokenizer is None:
-        return _word_ids(vectorizer)
-    if plain and vectorizer.analyzer == "char_wb":
-        return _char_wb_ids(vectorizer)
+    """Any vectorizer through its own analyzer (the slow path for unusual settings)."""
     analyzer, vocabulary = vectorizer.build_analyzer(), vectorizer.vocabulary_
     # Analyzers normalise again: harmless, only slower.
     return lambda text: _lookup(vocabulary, analyzer(text))
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
+def _sigmoid(z: float) -> float:
+    try:
+        return 1.0 / (1.0 + math.exp(-z))
+    except OverflowError:  # numpy's exp gives inf there, so 0.0
+        return 0.0
 
 
 class Predictor:
@@ -159,13 +172,24 @@ class Predictor:
         linear = calibrated.estimator
         self.labels: list[str] = [str(c) for c in bundle.pipeline.classes_]
         self._beta = float(calibrated.beta)
-        self._blocks: list[_Block] = []
-        offset = 0
-        for _, vectorizer in features.transformer_list:
-            self._blocks.append(_Block(_block_ids(vectorizer), vectorizer.idf_, offset))
-            offset += len(vectorizer.vocabulary_)
-        self._idf = np.concatenate([block.idf for block in self._blocks])
-        self._offsets = np.array([block.offset for block in self._blocks] + [offset])
+        vectorizers = [vectorizer for _, vectorizer in features.transformer_list]
+        sizes = [len(vectorizer.vocabulary_) for vectorizer in vectorizers]
+        # Where each block begins in the union's columns, and the end.
+        self._offsets = np.cumsum([0, *sizes])
+        self._idf = np.concatenate([vectorizer.idf_ for vectorizer in vectorizers])
+        fast = len(vectorizers) == 2 and _word_and_char_ids(*vectorizers, sizes[0])
+        if fast:
+            self._ids = fast
+        else:
+            blocks = [
+                (_block_ids(vectorizer), int(offset))
+                for vectorizer, offset in zip(vectorizers, self._offsets, strict=False)
+            ]
+            self._ids = lambda text: [ids(text) + at for ids, at in blocks]
+        # Around a text's indices before sorting, so each run of equal indices ends where
+        # the next index differs (see _text_features).
+        self._below, self._above = np.array([-1]), self._offsets[-1:].copy()
+        self._block_count = len(vectorizers)
         # One row per feature, so a text's features gather contiguous rows.
         self._weights = np.ascontiguousarray(linear.coef_.T)
         self._intercept = linear.intercept_.copy()
@@ -180,6 +204,7 @@ class Predictor:
         self._columns = np.ascontiguousarray(
             np.column_stack([self._weights, *(m.coef_[0] for m in extra)])
         )
+        self._flat = self._columns.ravel()  # a view, as csr_matvecs takes it
         self._column_intercepts = np.concatenate(
             [self._intercept, [m.intercept_[0] for m in extra]]
         )
@@ -192,11 +217,13 @@ class Predictor:
         words = features.transformer_list[0][1].vocabulary_
         # How much each word n-gram pushes each label up relative to the others.
         word_weights = self._weights[: len(words)]
-        self._push = (
+        push = (
             np.hstack([-word_weights, word_weights])
             if self._binary
             else word_weights - word_weights.mean(axis=1, keepdims=True)
         )
+        # Negated (val * -w is exactly -(val * w)), one contiguous row per label.
+        self._pull = np.ascontiguousarray(-push.T)
         self._term_names = [""] * len(words)
         for term, j in words.items():
             self._term_names[j] = term
@@ -206,55 +233,57 @@ class Predictor:
         """Load through the training side's verified loader (hash and version checks)."""
         return cls(load_model(folder))
 
-    def _features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """TF-IDF of many texts, concatenated: each text's sorted feature indices and values,
-        each block L2-normalised as in the pipeline. `bounds[t * blocks + b]` is where block b
-        of text t begins.
+    def _text_features(self, text: str) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """One text's sorted feature indices and TF-IDF values, each block L2-normalised as in
+        the pipeline, and where each block begins in them (then the end).
 
-        Every step works per text or per (text, block) segment, so a text gets exactly the
-        same numbers alone or in a batch.
+        A text gets exactly the same numbers alone or in a batch. Few numpy calls: for one
+        text their fixed cost is most of the time.
         """
-        width = int(self._offsets[-1])
-        parts = []
-        for row, text in enumerate(texts):
-            text = normalise(text)
-            for block in self._blocks:
-                parts.append(block.ids(text) + (row * width + block.offset))
-        keys, tf = np.unique(np.concatenate(parts), return_counts=True)
-        idx = keys % width
-        val = (1.0 + np.log(tf)) * self._idf[idx]
-        # Where each (text, block) begins, and the end: the next text's first block.
-        firsts = np.arange(len(texts) + 1)[:, None] * width + self._offsets[:-1]
-        bounds = np.searchsorted(keys, firsts.ravel()[: len(texts) * len(self._blocks) + 1])
-        sizes = np.diff(bounds)
-        filled = sizes > 0
-        if filled.any():
-            norms = np.sqrt(np.add.reduceat(val * val, bounds[:-1][filled]))
-            val /= np.repeat(norms, sizes[filled])
-        return bounds, idx, val
+        ids = np.concatenate([self._below, *self._ids(normalise(text)), self._above])
+        ids.sort()
+        # np.unique(return_counts=True) without its overhead (~30 µs): thanks to the -1 first
+        # and the width last, `ends` holds 0 and then where each feature's run ends.
+        ends = np.flatnonzero(ids[1:] != ids[:-1])
+        keys = ids[ends[1:]]
+        val = np.log(ends[1:] - ends[:-1])  # the term frequency
+        val += 1.0
+        val *= self._idf[keys]
+        bounds = np.searchsorted(keys, self._offsets).tolist()
+        filled = [(a, b - a) for a, b in pairwise(bounds) if b > a]
+        if filled:
+            starts, sizes = zip(*filled, strict=True)
+            val /= np.repeat(np.sqrt(np.add.reduceat(val * val, starts)), sizes)
+        return keys, val, bounds
 
-    def _linear(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Features of the texts and, per text, every column's linear score (with intercept)."""
-        bounds, idx, val = self._features(texts)
-        starts = bounds[:: len(self._blocks)]
-        rows, (width, columns) = len(texts), self._columns.shape
+    def _scores(self, features: list[tuple[np.ndarray, np.ndarray, list[int]]]) -> np.ndarray:
+        """Every column's linear score (with intercept), one row per text's features."""
+        keys, values = [f[0] for f in features], [f[1] for f in features]
+        starts = np.array([0, *accumulate(map(len, keys))])  # np.cumsum costs ~2 µs more
+        (width, columns), rows = self._columns.shape, len(features)
+        if rows > 1:
+            keys, values = [np.concatenate(keys)], [np.concatenate(values)]
         scores = np.zeros((rows, columns))
         # The sparse-times-dense product in C, row by row: a text's scores do not depend on
         # the other texts of its batch. (The public csr_matrix costs ~50 µs a call in checks.)
-        csr_matvecs(rows, width, columns, starts, idx, val, self._columns.ravel(), scores.ravel())
-        return bounds, idx, val, scores + self._column_intercepts
+        csr_matvecs(rows, width, columns, starts, keys[0], values[0], self._flat, scores.ravel())
+        scores += self._column_intercepts
+        return scores
 
     def probabilities(self, text: str) -> np.ndarray:
         """Calibrated probabilities in the order of `labels`."""
-        scores = self._linear([text])[3]
-        return self._probabilities(scores[:, : len(self._intercept)])[0]
+        return np.array(self._probabilities(self._scores([self._text_features(text)])[0].tolist()))
 
-    def _probabilities(self, logits: np.ndarray) -> np.ndarray:
+    def _probabilities(self, scores: list[float]) -> list[float]:
+        """The calibrated softmax of a text's class scores, in plain floats: a numpy call costs
+        more than this arithmetic on a handful of numbers."""
+        logits = [self._beta * x for x in scores[: len(self._intercept)]]
         if self._binary:
-            logits = np.hstack([-logits, logits])
-        logits = self._beta * logits
-        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return shifted / shifted.sum(axis=1, keepdims=True)
+            logits = [-logits[0], logits[0]]
+        top = max(logits)
+        shifted = [math.exp(x - top) for x in logits]
+        total = sum(shifted)
+        return [x / total for x in shifted]
 
     def predict_one(self, text: str) -> Prediction:
         return self.predict_many([text])[0]
@@ -272,25 +301,15 @@ class Predictor:
     def _predict_chunk(self, texts: list[str]) -> list[Prediction]:
         if not texts:
             return []
-        bounds, idx, val, scores = self._linear(texts)
-        starts = bounds[:: len(self._blocks)]
-        probs = self._probabilities(scores[:, : len(self._intercept)])
-        best = probs.argmax(axis=1)
-        scopes: list[float | None] = [None] * len(texts)
-        if self._scope_column is not None:
-            scopes = _sigmoid(scores[:, self._scope_column]).tolist()
-        signs = _sigmoid(scores[:, self._first_sign_column :]).tolist()
+        features = [self._text_features(text) for text in texts]
         predictions = []
-        rows = zip(probs.tolist(), best.tolist(), scopes, signs, strict=True)
-        for i, (p, b, scope, sign) in enumerate(rows):
-            begin, words, end = (
-                bounds[i * len(self._blocks)],
-                bounds[i * len(self._blocks) + 1],
-                starts[i + 1],
-            )
-            confidence = p[b]
+        for (keys, val, bounds), row in zip(features, self._scores(features).tolist(), strict=True):
+            p = self._probabilities(row)
+            confidence = max(p)
+            best = p.index(confidence)
+            scope = None if self._scope_column is None else _sigmoid(row[self._scope_column])
             abstained = bool(
-                end == begin
+                bounds[-1] == 0  # no known feature at all
                 or confidence < self.confidence_threshold
                 or (
                     scope is not None
@@ -298,23 +317,25 @@ class Predictor:
                     and scope < self.scope_threshold
                 )
             )
+            signs = map(_sigmoid, row[self._first_sign_column :])
+            words = bounds[1]  # the word block comes first
             predictions.append(
                 Prediction(
-                    condition=None if abstained else self.labels[b],
+                    condition=None if abstained else self.labels[best],
                     probabilities=dict(zip(self.labels, p, strict=True)),
                     abstained=abstained,
                     confidence=confidence,
                     scope=scope,
-                    explanation=self._explain(idx[begin:words], val[begin:words], b),
-                    signs=dict(zip(self.sign_categories, sign, strict=True)),
+                    explanation=self._explain(keys[:words], val[:words], best),
+                    signs=dict(zip(self.sign_categories, signs, strict=True)),
                 )
             )
         return predictions
 
     def sign_terms(self, text: str, category: str, limit: int = 3) -> list[str]:
         """The word n-grams that pushed the sign detector's `category` up most, strongest first."""
-        bounds, idx, val = self._features([text])
-        words = slice(bounds[0], bounds[1])  # the word block comes first
+        idx, val, bounds = self._text_features(text)
+        words = slice(0, bounds[1])  # the word block comes first
         column = self._first_sign_column + self.sign_categories.index(category)
         push = val[words] * self._columns[idx[words], column]
         order = np.argsort(-push)[:limit]
@@ -329,7 +350,7 @@ class Predictor:
         spans = [m.span() for m in _SENTENCE.finditer(text)] or [(0, len(text))]
         if len(spans) == 1:
             return spans[0]
-        scores = self._linear([text[a:b] for a, b in spans])[3]
+        scores = self._scores([self._text_features(text[a:b]) for a, b in spans])
         column = self._first_sign_column + self.sign_categories.index(category)
         return spans[int(scores[:, column].argmax())]
 
@@ -337,16 +358,19 @@ class Predictor:
         """Word n-grams (indices and values of the word block) that pushed the top label up."""
         if not len(idx):
             return []
-        push = val * self._push[idx, best]
+        # The negated pushes, so the strongest sort first. numpy's partition and sort do not
+        # keep ties in order, so tied terms come out as they always did only if these calls
+        # see the same numbers in the same order: keep them.
+        pull = val * self._pull[best].take(idx)
         top = (
-            np.argpartition(-push, EXPLANATION_TERMS)[:EXPLANATION_TERMS]
+            np.argpartition(pull, EXPLANATION_TERMS)[:EXPLANATION_TERMS]
             if len(idx) > EXPLANATION_TERMS
             else np.arange(len(idx))
         )
-        top = top[np.argsort(-push[top])]
+        top = top[np.argsort(pull[top])]
         names = self._term_names
         return [
-            Term(names[j], round(w, 4))
-            for j, w in zip(idx[top].tolist(), push[top].tolist(), strict=True)
-            if w > 0
+            Term(names[j], round(-w, 4))
+            for j, w in zip(idx[top].tolist(), pull[top].tolist(), strict=True)
+            if w < 0
         ]

@@ -1,0 +1,29 @@
+"""The per-word fast path finds exactly the n-grams the vectorizers' own analyzers find."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.predictor import Predictor, _block_ids
+from training.text import normalise
+
+# Words the model knows, runs of tokenless words between them, and odd characters.
+_WORDS = ["back", "pain", "lower", "leg", "my", "-", "a", "x", "i'm", "covid-19", "l4/l5", "é"]
+
+
+def _slow_ids(predictor: Predictor, text: str) -> np.ndarray:
+    vectorizers = [v for _, v in predictor.bundle.pipeline.named_steps["features"].transformer_list]
+    parts = [
+        _block_ids(v)(text) + offset
+        for v, offset in zip(vectorizers, predictor._offsets, strict=False)
+    ]
+    return np.sort(np.concatenate(parts))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS) | st.text(max_size=8), max_size=30))
+def test_fast_ids_match_the_analyzers(predictor: Predictor, words: list[str]) -> None:
+    assert predictor._ids.__qualname__.startswith("_word_and_char_ids")  # the fast path
+    text = normalise(" ".join(words))
+    fast = np.sort(np.concatenate(predictor._ids(text)))
+    np.testing.assert_array_equal(fast, _slow_ids(predictor, text))
