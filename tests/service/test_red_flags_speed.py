@@ -37,3 +37,18 @@ def test_each_costly_cue_is_found_wherever_re_finds_it(engine: RedFlagEngine, te
             expected = cue.pattern.search(text[begin:])
             found = cue.search(reading, begin, len(text))
             assert (found and found.span()) == (expected and expected.span())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["but", "now", "and", "i", "my", "so", "he", "know", "apart", "from"])
+        | st.text(alphabet=" \t.,;:!?\n'x1é", max_size=3),
+        max_size=20,
+    ).map("".join)
+)
+def test_terminators_are_found_where_re_finds_them(engine: RedFlagEngine, text: str) -> None:
+    terminators = engine.context.terminators
+    starts, ends = Reading(text, engine._cues).stops(terminators)
+    expected = [m.span() for m in terminators.pattern.finditer(text)]
+    assert list(zip(starts, ends, strict=True)) == expected
