@@ -654,6 +654,12 @@ class Reading:
         return begin, finish, self.text[finish] == "?"
 
 
+def _windows(text: str, begin: int, start: int, *counts: int) -> list[int]:
+    """For each count, where the last `count` words before text[start] begin, from `begin`."""
+    tokens = list(_WORD.finditer(text, begin, start))
+    return [tokens[-words].start() if len(tokens) > words else begin for words in counts]
+
+
 class RedFlagEngine:
     """Applies every rule to a text and keeps the signs whose context says they apply now."""
 
@@ -760,13 +766,15 @@ class RedFlagEngine:
     def _required(self, reading: Reading, rule: Rule) -> bool:
         """A rule's `requires` cue is present and not negated."""
         assert rule.requires is not None
-        return any(
-            not self._negated(reading, m.start(), m.end())
-            and not self.context.resolved_history.search_within(
-                reading, *self._clause(reading, *m.span())
-            )
-            for m in self._search(rule.requires, rule.requires_prefilter, reading)
-        )
+        for m in self._search(rule.requires, rule.requires_prefilter, reading):
+            begin, finish = self._clause(reading, *m.span())
+            words = self.context.negation_window_words
+            (before,) = _windows(reading.text, begin, m.start(), words)
+            if not self._negated(reading, m.start(), m.end(), before) and not (
+                self.context.resolved_history.search_within(reading, begin, finish)
+            ):
+                return True
+        return False
 
     def _judge(
         self,
@@ -820,18 +828,10 @@ class RedFlagEngine:
             return begin, starts[following]
         return begin, limit
 
-    def _negated(
-        self,
-        reading: Reading,
-        start: int,
-        end: int,
-        begin: int | None = None,
-    ) -> bool:
-        """A negation cue before the span in its clause, or right after it in its sentence."""
+    def _negated(self, reading: Reading, start: int, end: int, before: int) -> bool:
+        """A negation cue in the window before the span (from `before`, within its clause), or
+        right after it in its sentence."""
         context, text = self.context, reading.text
-        if begin is None:
-            begin = self._clause(reading, start, end)[0]
-        before = self._window(text, begin, start, context.negation_window_words)
         negations = list(context.negation_before.finditer(reading, before, start))
         if negations:
             gap = before + negations[-1].end()
@@ -860,13 +860,6 @@ class RedFlagEngine:
             reading, sentence_end + 1, sentence_end + 80
         )
 
-    def _window(self, text: str, begin: int, start: int, words: int) -> int:
-        """Where the last `words` words before the sign begin, within its clause."""
-        tokens = list(_WORD.finditer(text, begin, start))
-        if len(tokens) > words:
-            begin = tokens[-words].start()
-        return begin
-
     def _suppression(
         self,
         reading: Reading,
@@ -879,12 +872,15 @@ class RedFlagEngine:
         begin, finish = self._clause(reading, start, end)
         sentence_begin, sentence_end, question = reading.sentence(start, end)
 
-        if self._negated(reading, start, end, begin):
+        # The words before the sign are read once for both windows.
+        negation_before, before = _windows(
+            text, begin, start, context.negation_window_words, context.window_words + 4
+        )
+        if self._negated(reading, start, end, negation_before):
             return "negated"
         if rule.unless is not None and rule.unless.search(reading, sentence_begin, sentence_end):
             return "excluded_by_rule"
 
-        before = self._window(text, begin, start, context.window_words + 4)
         if (
             context.hypothetical.search(reading, before, start)
             or context.hypothetical_after.search(reading, end, sentence_end)
