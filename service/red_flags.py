@@ -343,7 +343,7 @@ class CueScan:
                 ids.append(cue.index)
                 names.append(name)
         self.size = len(set(ids))
-        self._set = PatternSet(patterns, names, ids, flag=0)
+        self._set = PatternSet(patterns, names, ids)
         # `re` finds the terminators of a 1,000-character text in ~65 µs, trying every
         # alternative at every character. Hyperscan reports where each alternative without its
         # look-arounds can match, with the leftmost start for each end (a terminator has one
@@ -429,13 +429,15 @@ def _prefilter(pattern: re.Pattern[str], where: str) -> Any:
         raise RulesError(f"{where}: a pattern uses syntax RE2 cannot run ({err}).") from None
 
 
-def _hits(prefilter: Any, shadow: bytes) -> Iterator[tuple[int, int]]:
+def _hits(prefilter: Any, shadow: bytes, last_end: int | None = None) -> Iterator[tuple[int, int]]:
     """The spans `re2`'s `finditer` gives: successive leftmost matches that do not overlap.
 
     Calls the compiled RE2 object itself (google-re2 1.1): the module's Python layer builds a
-    generator and a match object for each hit, which cost more than RE2's own search here."""
+    generator and a match object for each hit, which cost more than RE2's own search here.
+    No match ends after `last_end` (where Hyperscan saw the last one end): RE2 is not asked to
+    read the rest of the text only to find nothing there."""
     regexp, pos, end = prefilter._regexp, 0, len(shadow)
-    while True:
+    while last_end is None or pos < last_end:
         span = regexp.Match(_UNANCHORED, shadow, pos, end)[0]
         if span[0] < 0:
             return
@@ -522,10 +524,6 @@ def _database(patterns: tuple[bytes, ...], ids: tuple[int, ...], flag: int) -> h
     return database
 
 
-def _collect(index: int, start: int, end: int, flags: int, found: list[int]) -> None:
-    found.append(index)
-
-
 def _collect_match(
     index: int, start: int, end: int, flags: int, found: list[tuple[int, int, int]]
 ) -> None:
@@ -533,7 +531,7 @@ def _collect_match(
 
 
 class PatternSet:
-    """Which of many patterns match a text, found in one pass by Hyperscan.
+    """Where many patterns match a text, found in one pass by Hyperscan.
 
     A single `re2.Set` of the rule patterns could not cache its automaton: each "word … word"
     pattern keeps a "seen the first word" state, their combinations are endless, and on texts
@@ -546,10 +544,9 @@ class PatternSet:
         patterns: list[str] | list[bytes],
         names: list[str],
         ids: list[int] | None = None,
-        flag: int = hyperscan.HS_FLAG_SINGLEMATCH,
+        flag: int = 0,
     ) -> None:
-        """By default only whether each pattern matches; with flag 0 every match's end, with
-        HS_FLAG_SOM_LEFTMOST also its leftmost start."""
+        """Reports every match's end; with HS_FLAG_SOM_LEFTMOST also its leftmost start."""
         encoded = tuple(p if isinstance(p, bytes) else p.encode() for p in patterns)
         try:
             self._database = _database(encoded, tuple(ids or range(len(encoded))), flag)
@@ -570,16 +567,8 @@ class PatternSet:
             scratch = self._scratch.space = hyperscan.Scratch(self._database)
         return scratch
 
-    def matching(self, text: bytes) -> list[int]:
-        """Indices of the patterns that match somewhere in the text."""
-        found: list[int] = []
-        self._database.scan(
-            text, match_event_handler=_collect, context=found, scratch=self._space()
-        )
-        return found
-
     def matches(self, text: bytes) -> list[tuple[int, int, int]]:
-        """(id, start, end) of every match, in order of end (without HS_FLAG_SINGLEMATCH)."""
+        """(id, start, end) of every match (start 0 without HS_FLAG_SOM_LEFTMOST)."""
         found: list[tuple[int, int, int]] = []
         self._database.scan(
             text, match_event_handler=_collect_match, context=found, scratch=self._space()
@@ -666,7 +655,8 @@ class RedFlagEngine:
     def __init__(self, rules: list[Rule], context: Context) -> None:
         self.rules = rules
         self.context = context
-        # One RE2 pass over the text says which patterns of which rules can match.
+        # One Hyperscan pass over the text says which patterns of which rules can match, and
+        # where their matches end (as cheap as only whether they match).
         self._part_of = [(n, i) for n, rule in enumerate(rules) for i in range(len(rule.parts))]
         self._any_part = PatternSet(
             [p.pattern for rule in rules for _, p in rule.parts],
@@ -700,10 +690,11 @@ class RedFlagEngine:
         suppressed: list[SuppressedSign] = []
         folded = fold(text)
         shadow = ascii_shadow(folded)
-        hits: dict[int, list[int]] = {}
-        for part in self._any_part.matching(shadow):
+        hits: dict[int, dict[int, int]] = {}  # rule -> {pattern: where its last match ends}
+        for part, _, end in self._any_part.matches(shadow):
             number, index = self._part_of[part]
-            hits.setdefault(number, []).append(index)
+            ends = hits.setdefault(number, {})
+            ends[index] = max(end, ends.get(index, 0))
         if not hits:
             return flags, suppressed
         reading = Reading(folded, self._cues, shadow)
@@ -711,7 +702,7 @@ class RedFlagEngine:
         patient_relatives = functools.cache(lambda: self._patient_relatives(folded))
         for number in sorted(hits):
             rule = self.rules[number]
-            matches = self._rule_matches(rule, sorted(hits[number]), reading)
+            matches = self._rule_matches(rule, sorted(hits[number].items()), reading)
             if not matches or (rule.requires is not None and not self._required(reading, rule)):
                 continue
             for match in matches:
@@ -732,12 +723,15 @@ class RedFlagEngine:
         relatives = functools.cache(lambda: self._patient_relatives(folded))
         return self._suppression(Reading(folded, self._cues), start, end, probe, relatives)
 
-    def _rule_matches(self, rule: Rule, parts: list[int], reading: Reading) -> list[re.Match[str]]:
-        """A rule's matches from the patterns RE2 found, leftmost first, without overlaps."""
+    def _rule_matches(
+        self, rule: Rule, parts: list[tuple[int, int]], reading: Reading
+    ) -> list[re.Match[str]]:
+        """A rule's matches from its patterns Hyperscan found (each with where its last match
+        ends), leftmost first, without overlaps."""
         found = [
             match
-            for index in parts
-            for match in self._search(*rule.parts[index], reading)
+            for index, last_end in parts
+            for match in self._search(*rule.parts[index], reading, last_end)
             if match.end() > match.start()
         ]
         found.sort(key=lambda m: (m.start(), -m.end()))
@@ -748,7 +742,11 @@ class RedFlagEngine:
         return kept
 
     def _search(
-        self, pattern: re.Pattern[str], prefilter: Any, reading: Reading
+        self,
+        pattern: re.Pattern[str],
+        prefilter: Any,
+        reading: Reading,
+        last_end: int | None = None,
     ) -> Iterator[re.Match[str]]:
         """Exact matches of a pattern, searched from where its RE2 form hits the shadow.
 
@@ -756,7 +754,7 @@ class RedFlagEngine:
         of scanning the whole text with a long alternation.
         """
         searched_to = 0
-        for start, stop in _hits(prefilter, reading.shadow):
+        for start, stop in _hits(prefilter, reading.shadow, last_end):
             if start < searched_to:
                 continue
             end = reading.sentence(start, stop)[1]
