@@ -690,11 +690,10 @@ class RedFlagEngine:
         suppressed: list[SuppressedSign] = []
         folded = fold(text)
         shadow = ascii_shadow(folded)
-        hits: dict[int, dict[int, int]] = {}  # rule -> {pattern: where its last match ends}
+        hits: dict[int, dict[int, list[int]]] = {}  # rule -> {pattern: where matches end}
         for part, _, end in self._any_part.matches(shadow):
             number, index = self._part_of[part]
-            ends = hits.setdefault(number, {})
-            ends[index] = max(end, ends.get(index, 0))
+            hits.setdefault(number, {}).setdefault(index, []).append(end)
         if not hits:
             return flags, suppressed
         reading = Reading(folded, self._cues, shadow)
@@ -724,14 +723,14 @@ class RedFlagEngine:
         return self._suppression(Reading(folded, self._cues), start, end, probe, relatives)
 
     def _rule_matches(
-        self, rule: Rule, parts: list[tuple[int, int]], reading: Reading
+        self, rule: Rule, parts: list[tuple[int, list[int]]], reading: Reading
     ) -> list[re.Match[str]]:
-        """A rule's matches from its patterns Hyperscan found (each with where its last match
-        ends), leftmost first, without overlaps."""
+        """A rule's matches from its patterns Hyperscan found (each with where its matches
+        end), leftmost first, without overlaps."""
         found = [
             match
-            for index, last_end in parts
-            for match in self._search(*rule.parts[index], reading, last_end)
+            for index, ends in parts
+            for match in self._search(*rule.parts[index], reading, sorted(ends))
             if match.end() > match.start()
         ]
         found.sort(key=lambda m: (m.start(), -m.end()))
@@ -746,19 +745,26 @@ class RedFlagEngine:
         pattern: re.Pattern[str],
         prefilter: Any,
         reading: Reading,
-        last_end: int | None = None,
+        ends: list[int] | None = None,
     ) -> Iterator[re.Match[str]]:
         """Exact matches of a pattern, searched from where its RE2 form hits the shadow.
 
         Python's `re` (which has the look-arounds RE2 lacks) starts right at each hit instead
-        of scanning the whole text with a long alternation.
+        of scanning the whole text with a long alternation. With the sorted offsets where
+        Hyperscan saw the RE2 form's matches end, `re` stops reading a sentence where no
+        further non-empty match could end (`_rule_matches` drops empty ones).
         """
         searched_to = 0
-        for start, stop in _hits(prefilter, reading.shadow, last_end):
+        for start, stop in _hits(prefilter, reading.shadow, ends[-1] if ends else None):
             if start < searched_to:
                 continue
             end = reading.sentence(start, stop)[1]
-            yield from pattern.finditer(reading.text, start, end)
+            for match in pattern.finditer(reading.text, start, end):
+                yield match
+                if ends is not None:
+                    following = bisect.bisect_right(ends, match.end())
+                    if following == len(ends) or ends[following] > end:
+                        break
             searched_to = end
 
     def _required(self, reading: Reading, rule: Rule) -> bool:
