@@ -37,3 +37,42 @@ def test_each_costly_cue_is_found_wherever_re_finds_it(engine: RedFlagEngine, te
             expected = cue.pattern.search(text[begin:])
             found = cue.search(reading, begin, len(text))
             assert (found and found.span()) == (expected and expected.span())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["but", "now", "and", "i", "my", "so", "he", "know", "apart", "from"])
+        | st.text(alphabet=" \t.,;:!?\n'x1é", max_size=3),
+        max_size=20,
+    ).map("".join)
+)
+def test_terminators_are_found_where_re_finds_them(engine: RedFlagEngine, text: str) -> None:
+    terminators = engine.context.terminators
+    starts, ends = Reading(text, engine._cues).stops(terminators)
+    expected = [m.span() for m in terminators.pattern.finditer(text)]
+    assert list(zip(starts, ends, strict=True)) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["back", "pain", "fever", "no", "fell", "numb", "bum", "legs", "weak"])
+        | st.text(alphabet=" .,?\n'x1", max_size=3),
+        max_size=30,
+    ).map(" ".join)
+)
+def test_rule_search_bounded_by_hyperscan_ends_finds_what_re2_alone_finds(
+    engine: RedFlagEngine, text: str
+) -> None:
+    reading = Reading(text, engine._cues)
+    ends: dict[int, list[int]] = {}
+    for part, _, end in engine._any_part.matches(reading.shadow):
+        ends.setdefault(part, []).append(end)
+    for part, (number, index) in enumerate(engine._part_of):
+        pattern, prefilter = engine.rules[number].parts[index]
+        plain = engine._search(pattern, prefilter, reading)
+        bounded = engine._search(pattern, prefilter, reading, sorted(ends.get(part, [-1])))
+        assert [m.span() for m in bounded if m.end() > m.start()] == [
+            m.span() for m in plain if m.end() > m.start()
+        ]
