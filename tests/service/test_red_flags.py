@@ -105,6 +105,16 @@ def test_non_ascii_text_keeps_signs_and_their_offsets(engine, text: str, categor
     assert all(text[flag.start : flag.end] == flag.evidence for flag in flags)
 
 
+@pytest.mark.parametrize("space", ["\x0b", "\x1c", "\x1f"])
+def test_a_control_character_that_python_reads_as_space_does_not_hide_a_sign(space) -> None:
+    document = copy.deepcopy(DOCUMENT)
+    document["rules"] = [{**document["rules"][0], "patterns": [r"\bnumb\s+bum\b"]}]
+    engine = RedFlagEngine(*parse_rules(document))
+    assert [f.evidence for f in engine.find(f"my back aches and I am numb{space}bum")] == [
+        f"numb{space}bum"
+    ]
+
+
 def test_suppressed_signs_say_why(engine) -> None:
     _, suppressed = engine.explain("No fever. My dad had bowel cancer.")
     reasons = {(s.category, s.reason) for s in suppressed}
