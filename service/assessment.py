@@ -1,6 +1,7 @@
 """One assessment: model prediction + red flags -> the public answer, and the swappable state."""
 
 import functools
+import gc
 import logging
 import re
 import threading
@@ -120,6 +121,18 @@ class Assessor:
         }
 
 
+def _freeze_loaded_objects() -> None:
+    """Keep the garbage collector away from the loaded model and rules.
+
+    They are ~150,000 long-lived objects (vocabularies, patterns, caches); a full collection
+    walks them all, ~40 ms here, a pause in the middle of whichever requests are in flight.
+    After a reload the old model's cycles are collected first.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 class ServiceState:
     """Holds the current Assessor; loading happens beside it and the swap is one assignment."""
 
@@ -134,6 +147,7 @@ class ServiceState:
 
     def load(self) -> None:
         self.assessor = self._build()
+        _freeze_loaded_objects()
         log.info(
             "model loaded", extra={"event": "model_loaded", "model_version": self.assessor.version}
         )
@@ -150,6 +164,7 @@ class ServiceState:
                 )
                 raise
             self.assessor = fresh
+            _freeze_loaded_objects()
             log.info(
                 "model reloaded", extra={"event": "model_reloaded", "model_version": fresh.version}
             )
