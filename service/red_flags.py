@@ -420,9 +420,9 @@ def _compile(patterns: Any, where: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p.pattern})" for p in _patterns(patterns, where)))
 
 
-# A counted repeat such as `[^.!?]{0,40}` makes RE2's combined automaton track every count
-# for every pattern at once: its state cache overflows and each text is matched slowly, state
-# by state. The prefilter only has to match a superset, so long counts become open-ended.
+# The RE2 and Hyperscan forms of a pattern only have to match a superset of it, so long counted
+# repeats such as `[^.!?]{0,40}` become open-ended: Hyperscan compiles the rule patterns in
+# 2.9 s instead of 3.9 s, into 4.0 MiB instead of 4.7.
 _COUNTED_REPEAT = re.compile(r"(?<!\\)\{(\d+),(\d+)\}")
 
 
