@@ -200,6 +200,13 @@ def test_a_forms_question_answered_yes_is_a_flag(engine) -> None:
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
 
 
+def test_a_relatives_sign_is_not_the_writers_when_the_writer_describes_their_own_pain(
+    engine,
+) -> None:
+    text = "My wife has MS and can't walk now. I've got a bad back of my own from lifting her."
+    assert engine.find(text) == []
+
+
 def test_a_relative_who_is_the_patient_is_flagged(engine) -> None:
     text = "My mum, 74, has had bad back pain for a week and now she can't pass urine."
     assert "cauda_equina" in {f.category for f in engine.find(text)}
