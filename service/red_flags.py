@@ -47,7 +47,7 @@ _WRITER_COMPLAINT = re.compile(
     r"\b(my|mine)\s+(own\s+)?(lower?\s+)?(back|legs?|hips?|spine)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
     r"\bmine\s+(is|are|was|has)\b|\bi'?m\s+the\s+one\s+with\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve)\s+(had\s+|got\s+)?(a\s+)?(\w+\s+){0,3}(back|legs?|hips?)\b|"
-    r"\bi\s+(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+got|am\s+having|get)\s+(\w+\s+){0,2}pain\b|\bi('?m|\s+am|"
+    r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+got|am\s+having|get)\s+(\w+\s+){0,2}pain\b|\bi('?m|\s+am|"
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)",
     _FLAGS,
 )
