@@ -74,8 +74,6 @@ _CLAUSAL_START = re.compile(
 _SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?\n]")  # not the point in "38.2"
 _STATEMENT_END = re.compile(r"[.!\n]")
 _SENTENCE_MARK = re.compile(r"[.!?\n]")  # where a sentence may begin after
-# Spaces to Python's `\s` that Hyperscan's `\s` does not know, kept as they are in the shadow.
-_ODD_SPACE = re.compile("[\x1c-\x1f]")
 _UPPERCASE = re.compile(r"(?<!\\)[A-Z]")
 # Curly quotes are folded so that "can’t" matches rules written with "can't".
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
@@ -615,7 +613,7 @@ class Reading:
         if self._stops is None:
             text, pattern = self.text, terminators.pattern
             starts = self._scan.stop_starts(self.shadow)
-            if starts is None or _ODD_SPACE.search(text):
+            if starts is None:
                 found = [m.span() for m in pattern.finditer(text)]
             else:  # what finditer finds: the first match from each start after the last match
                 found, searched_to = [], 0
