@@ -48,7 +48,11 @@ _WRITER_COMPLAINT = re.compile(
     r"\bmine\s+(is|are|was|has)\b|\bi'?m\s+the\s+one\s+with\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve)\s+(had\s+|got\s+)?(a\s+)?(\w+\s+){0,3}(back|legs?|hips?)\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+got|am\s+having|get)\s+(\w+\s+){0,2}pain\b|\bi('?m|\s+am|"
-    r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)",
+    r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)|"
+    # "I'm 34, lower back aches ...", "I am 40 and have back pain", "for me only pain in the back".
+    r"\b(i'?m|im|i\s+am)\s+\d{1,2}\b((?!\b(she|he|they|her|his|their)\b)[^.!?\n]){0,25}"
+    r"\b(lower\s+back|back\s+(pain|ache)|sore\s+(lower\s+)?back)|"
+    r"\b(for|as\s+for)\s+me\b[^.!?\n]{0,15}\b(pain|ache|sore)",
     _FLAGS,
 )
 _RELATIVE = (

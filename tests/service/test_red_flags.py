@@ -207,6 +207,16 @@ def test_a_relatives_sign_is_not_the_writers_when_the_writer_describes_their_own
     assert engine.find(text) == []
 
 
+def test_a_relatives_cancer_is_not_the_writers_who_gives_their_own_age_and_pain(engine) -> None:
+    text = "my dad had bowel cancer at 60 so every twinge freaks me out. I'm 34, lower back aches."
+    assert engine.find(text) == []
+
+
+def test_a_relative_the_writer_cares_for_is_still_the_patient(engine) -> None:
+    text = "My wife fell off a ladder yesterday, I drove her to A&E, her back pain is awful."
+    assert {f.category for f in engine.find(text)} == {"fracture"}
+
+
 def test_a_relative_who_is_the_patient_is_flagged(engine) -> None:
     text = "My mum, 74, has had bad back pain for a week and now she can't pass urine."
     assert "cauda_equina" in {f.category for f in engine.find(text)}
