@@ -139,6 +139,14 @@ def test_a_reported_sign_after_a_denied_list_counts(engine) -> None:
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
 
 
+def test_a_checklists_minus_signs_negate_each_item(engine) -> None:
+    assert engine.find("34F LBP x1/52. Fever -, wt loss -, night pain -, hx ca -.") == []
+
+
+def test_hay_fever_is_not_a_fever(engine) -> None:
+    assert engine.find("Hay fever all spring, and my lower back aches after gardening.") == []
+
+
 def test_but_ends_the_scope_of_a_negation(engine) -> None:
     flags = engine.find("No fever but I have wet myself twice today")
     assert {f.category for f in flags} == {"cauda_equina"}
