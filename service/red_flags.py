@@ -117,18 +117,14 @@ def _stand_in(char: str) -> str:
 
 # ASCII characters that Python's `\s` counts as space and RE2's and Hyperscan's do not: as
 # they stood, a sign split by one of them ("numb\x1cbum") was never found.
-_ODD_SPACES = str.maketrans(dict.fromkeys([0x0B, 0x1C, 0x1D, 0x1E, 0x1F], " "))
+_ODD_SPACES = bytes.maketrans(b"\x0b\x1c\x1d\x1e\x1f", b"     ")
 
 
 def ascii_shadow(folded: str) -> bytes:
     """The folded text as RE2 reads it: one ASCII byte per character."""
-    if folded.isascii():
-        return folded.translate(_ODD_SPACES).encode("ascii")
-    return (
-        _NON_ASCII.sub(lambda m: _stand_in(m.group(0)), folded)
-        .translate(_ODD_SPACES)
-        .encode("ascii")
-    )
+    if not folded.isascii():
+        folded = _NON_ASCII.sub(lambda m: _stand_in(m.group(0)), folded)
+    return folded.encode("ascii").translate(_ODD_SPACES)
 
 
 def _shadow_pattern(pattern: str) -> str:
