@@ -97,7 +97,8 @@ def fold(text: str) -> str:
 # syntax rules use: a letter stays a word character, a digit a digit, a space a space (in the
 # rules' RE2 form too), and each non-ASCII symbol a rule names (→, °, ↓ ...) gets its own
 # control character. Every RE2 hit is then confirmed by `re` on the real text at the same offset.
-_STAND_INS = [chr(code) for code in (*range(1, 9), *range(14, 32))]
+# Not \x0b or \x1c-\x1f: the shadow turns those into spaces (see _ODD_SPACES).
+_STAND_INS = [chr(code) for code in (*range(1, 9), *range(14, 28))]
 _SYMBOLS: dict[str, str] = {}  # non-ASCII character named in a rule -> its control character
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 

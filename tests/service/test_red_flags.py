@@ -9,7 +9,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.red_flags import CATEGORIES, DEFAULT_RULES_FILE, RedFlagEngine, RulesError, parse_rules
+from service.red_flags import (
+    _STAND_INS,
+    CATEGORIES,
+    DEFAULT_RULES_FILE,
+    RedFlagEngine,
+    RulesError,
+    ascii_shadow,
+    parse_rules,
+)
 from tests.conftest import DATASETS
 
 DOCUMENT = yaml.safe_load(DEFAULT_RULES_FILE.read_text(encoding="utf-8"))
@@ -113,6 +121,10 @@ def test_a_control_character_that_python_reads_as_space_does_not_hide_a_sign(spa
     assert [f.evidence for f in engine.find(f"my back aches and I am numb{space}bum")] == [
         f"numb{space}bum"
     ]
+
+
+def test_no_symbol_stand_in_is_a_character_the_shadow_turns_into_a_space() -> None:
+    assert [c for c in _STAND_INS if ascii_shadow(c) != c.encode()] == []
 
 
 def test_suppressed_signs_say_why(engine) -> None:
