@@ -301,6 +301,7 @@ _FILTERED_CUES = (
     "negation_before",
     "negation_breakers",
     "negation_after",
+    "negation_list",
     "resolved_history",
     "resolved_history_after",
     "hypothetical",
