@@ -48,7 +48,6 @@ class Prediction:
     signs: dict[str, float] = field(default_factory=dict)
 
 
-_NO_IDS = np.empty(0, dtype=np.intp)
 # A sentence for evidence: a run up to and including its end mark, without edge spaces.
 _SENTENCE = re.compile(r"[^\s.!?;](?:[^.!?;\n]*[^\s.!?;])?(?:[^\S\n]*[.!?;]+)?")
 DEFAULT_TOKENS = r"(?u)\b\w\w+\b"  # scikit-learn's token_pattern, which training uses
@@ -189,7 +188,6 @@ class Predictor:
         # Around a text's indices before sorting, so each run of equal indices ends where
         # the next index differs (see _text_features).
         self._below, self._above = np.array([-1]), self._offsets[-1:].copy()
-        self._block_count = len(vectorizers)
         # One row per feature, so a text's features gather contiguous rows.
         self._weights = np.ascontiguousarray(linear.coef_.T)
         self._intercept = linear.intercept_.copy()

@@ -197,7 +197,7 @@ class Rule:
     category: str
     description: str
     # Each listed pattern with its RE2 form (look-arounds removed): Python's `re` runs only
-    # the patterns RE2 finds in a text, and only from where it finds them.
+    # the patterns Hyperscan finds in a text, and only from where RE2 finds them start.
     parts: tuple[tuple[re.Pattern[str], Any], ...] = field(default=(), repr=False)
     history_counts: bool = False
     requires: re.Pattern[str] | None = None
