@@ -52,7 +52,14 @@ _WRITER_COMPLAINT = re.compile(
     # "I'm 34, lower back aches ...", "I am 40 and have back pain", "for me only pain in the back".
     r"\b(i'?m|im|i\s+am)\s+\d{1,2}\b((?!\b(she|he|they|her|his|their)\b)[^.!?\n]){0,25}"
     r"\b(lower\s+back|back\s+(pain|ache)|sore\s+(lower\s+)?back)|"
-    r"\b(for|as\s+for)\s+me\b[^.!?\n]{0,15}\b(pain|ache|sore)",
+    r"\b(for|as\s+for)\s+me\b[^.!?\n]{0,15}\b(pain|ache|sore)|"
+    # "I am getting pain in lower back", "me also have pain", "mine just aches", "the back pain
+    # I've got now", "I've ended up with a bad back", "asking about me", "my sciatica's flared".
+    r"\bi('?m|\s+am)\s+(now\s+|also\s+)?(getting|having|feeling)\s+(\w+\s+){0,2}(pain|aches?)\b|"
+    r"\bme\s+(also|too)\s+(have|has|got|get)\b|\bmine\s+(just\s+|only\s+|also\s+)?(hurts|aches)\b|"
+    r"\b(back|leg)\s*(pain|ache)\s+(that\s+)?(i'?ve|i\s+have|i)\s+(\w+\s+)?(got|had|get)\b|"
+    r"\b(ended\s+up\s+with|given\s+me|gave\s+me)\s+(a\s+)?(\w+\s+){0,2}(back|backache)\b|"
+    r"\basking\s+(about|for)\s+me\b|\bmy\s+(sciatica|lumbago)\b",
     _FLAGS,
 )
 _RELATIVE = (
@@ -830,9 +837,14 @@ class RedFlagEngine:
         mentions = list(_PATIENT_RELATIVE.finditer(text))
         patients = set()
         for complaint in _COMPLAINT.finditer(text):
-            patients.update(
-                m.group(1) for m in mentions if m.end() <= complaint.start() < m.end() + 300
-            )
+            # The relative named last before the complaint is the one it is about ("my
+            # father-in-law had an aneurysm repair, and my husband's back hurts"), and so is
+            # the first one named, who is usually the subject of the whole message.
+            before = [m for m in mentions if m.end() <= complaint.start() < m.end() + 300]
+            if before:
+                patients.add(before[-1].group(1))
+        if patients:
+            patients.add(mentions[0].group(1))
         return frozenset(patients)
 
     def _clause(self, reading: Reading, start: int, end: int) -> tuple[int, int]:
