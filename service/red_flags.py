@@ -62,6 +62,29 @@ _WRITER_COMPLAINT = re.compile(
     r"\basking\s+(about|for)\s+me\b|\bmy\s+(sciatica|lumbago)\b",
     _FLAGS,
 )
+# Someone other than the writer: pronouns and people described by a noun.
+_THIRD_PERSON = re.compile(
+    r"\b(he|she|him|his|her|he's|she's)\b|\b(a|an|the|one|another)\s+(\w+\s+){0,2}"
+    r"(man|men|lady|ladies|woman|women|gent|gentleman|chap|lad|guy|bloke|person|people|"
+    r"patients?|pt|residents?|customer|client|character|friend|colleague|neighbou?r|trainer|"
+    r"teammate|kid|boy|girl)\b(?!['’]s)",
+    _FLAGS,
+)
+
+
+_WRITER_WORD = re.compile(
+    r"\b(i|i'm|i’m|im|i've|i’ve|ive|i'd|me|myself|my|mine|we|us|our)\b", _FLAGS
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _writer_first(text: str) -> bool:
+    """The writer describes their own pain before naming any relative, who could be the patient."""
+    complaint = _WRITER_COMPLAINT.search(text)
+    relative = _RELATIVE_NOUN.search(text)
+    return complaint is not None and (relative is None or complaint.start() < relative.start())
+
+
 _RELATIVE = (
     r"(father|mother|dad|daddy|mum|mummy|mom|mommy|parents?|brother|sister|grand\w+|gran|nan|"
     r"nana|granny|aunt|auntie|uncle|cousin|son|daughter|husband|wife|partner|boyfriend|"
@@ -935,6 +958,12 @@ class RedFlagEngine:
                 continue
             if not _FIRST_PERSON.search(wide[cue.end() :]):
                 return "other_person"
+        if _writer_first(text):
+            # The writer is the patient (their pain comes before any relative is named), so a
+            # sign told of a third person is someone else's: "a lady with a fractured spine".
+            for cue in _THIRD_PERSON.finditer(wide):
+                if not _WRITER_WORD.search(wide[cue.end() :]):
+                    return "other_person"
         if not rule.history_counts and (
             context.resolved_history.search(reading, begin, finish)
             or context.resolved_history_after.search(reading, end, sentence_end)
