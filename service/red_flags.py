@@ -106,7 +106,8 @@ _CLAUSAL_START = re.compile(
     _FLAGS,
 )
 _SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?\n]")  # not the point in "38.2"
-_STATEMENT_END = re.compile(r"[.!\n]")
+# A run of dots is a form's leader ("Hx of malignancy ....... N") or a pause, not an end.
+_STATEMENT_END = re.compile(r"[!\n]|(?<!\.)\.(?!\.)")
 _SENTENCE_MARK = re.compile(r"[.!?\n]")  # where a sentence may begin after
 _UPPERCASE = re.compile(r"(?<!\\)[A-Z]")
 # Curly quotes are folded so that "can’t" matches rules written with "can't".
@@ -961,8 +962,10 @@ class RedFlagEngine:
         if _writer_first(text):
             # The writer is the patient (their pain comes before any relative is named), so a
             # sign told of a third person is someone else's: "a lady with a fractured spine".
-            for cue in _THIRD_PERSON.finditer(wide):
-                if not _WRITER_WORD.search(wide[cue.end() :]):
+            # The sentence, not the clause: "..., and she had a high fever" starts a clause.
+            told = text[max(sentence_begin, start - 250) : end]
+            for cue in _THIRD_PERSON.finditer(told):
+                if not _WRITER_WORD.search(told[cue.end() :]):
                     return "other_person"
         if not rule.history_counts and (
             context.resolved_history.search(reading, begin, finish)

@@ -242,6 +242,64 @@ def test_a_relative_who_is_the_patient_is_flagged(engine) -> None:
     assert "cauda_equina" in {f.category for f in engine.find(text)}
 
 
+def test_a_relative_named_after_the_patient_is_not_the_patient(engine) -> None:
+    text = (
+        "Writing for my mum: her lower back is stiff every morning. My sister says our grandad "
+        "had prostate cancer that spread to his spine."
+    )
+    assert engine.find(text) == []
+
+
+def test_the_first_relative_named_stays_the_patient_when_another_is_named_later(engine) -> None:
+    text = "My mum can't hold her wee since her back went, and my sister says her back is worse."
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_a_third_persons_sign_is_not_the_writers_who_described_their_own_pain_first(
+    engine,
+) -> None:
+    text = (
+        "My back's been grumbling for a fortnight. On the ward this week I had a lady with a "
+        "fractured spine after a fall, and she had a high fever."
+    )
+    assert engine.find(text) == []
+
+
+def test_a_third_persons_sign_counts_when_a_relative_was_named_first(engine) -> None:
+    text = "My son hurt his back lifting. Today he's dragging his left foot. I have a bad back too."
+    assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
+
+
+def test_someone_who_told_the_writer_about_their_own_sign_does_not_take_it(engine) -> None:
+    text = "This morning I did not even know when toilet came out, it was my wife that told me."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_a_pet_is_someone_else_only_when_it_has_the_sign(engine) -> None:
+    assert engine.find("Our spaniel has cancer, and my back hurts from lifting him.") == []
+    text = "I tripped over the dog last night and landed on my back, I'm on long-term steroids."
+    assert {f.category for f in engine.find(text)} == {"fracture"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "RF screen: saddle anaes (-) / bladder (-) / fever (-) / hx ca (-). LBP after lifting.",
+        "Hx of malignancy ............. N  Unexplained wt loss .......... N",
+        "Cancer ☐ Y ☒ N | Osteoporosis ☐ Y ☒ N",
+        "Steroid card? N. Fever? N. 38M, LBP after Sunday league.",
+        "Did NOT tick: fever, weight loss, numbness in groin, history of cancer.",
+    ],
+)
+def test_a_forms_no_answers_are_not_flags(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+def test_a_double_negative_feeling_nothing_is_a_sign(engine) -> None:
+    text = "When I go to toilet I don't feel nothing when it come, also numb where you sit."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
 sign_sentences = st.sampled_from(POSITIVES)
 benign = st.lists(st.sampled_from(BENIGN), max_size=3)
 
