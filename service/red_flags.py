@@ -78,11 +78,16 @@ _WRITER_WORD = re.compile(
 
 
 @functools.lru_cache(maxsize=64)
-def _writer_first(text: str) -> bool:
-    """The writer describes their own pain before naming any relative, who could be the patient."""
-    complaint = _WRITER_COMPLAINT.search(text)
-    relative = _RELATIVE_NOUN.search(text)
-    return complaint is not None and (relative is None or complaint.start() < relative.start())
+def _writer_complaint_and_first_relative(text: str) -> tuple[int, int]:
+    complaint, relative = _WRITER_COMPLAINT.search(text), _RELATIVE_NOUN.search(text)
+    return complaint.start() if complaint else -1, relative.start() if relative else len(text)
+
+
+def _writer_is_patient(text: str, start: int) -> bool:
+    """The writer describes their own pain before naming any relative (who could be the
+    patient), or names none before the sign at `start`."""
+    complaint, relative = _writer_complaint_and_first_relative(text)
+    return complaint >= 0 and (complaint < relative or start < relative)
 
 
 _RELATIVE = (
@@ -959,9 +964,8 @@ class RedFlagEngine:
                 continue
             if not _FIRST_PERSON.search(wide[cue.end() :]):
                 return "other_person"
-        if _writer_first(text):
-            # The writer is the patient (their pain comes before any relative is named), so a
-            # sign told of a third person is someone else's: "a lady with a fractured spine".
+        if _writer_is_patient(text, start):
+            # A sign told of a third person is someone else's: "a lady with a fractured spine".
             # The sentence, not the clause: "..., and she had a high fever" starts a clause.
             told = text[max(sentence_begin, start - 250) : end]
             for cue in _THIRD_PERSON.finditer(told):
@@ -969,7 +973,8 @@ class RedFlagEngine:
                     return "other_person"
         if not rule.history_counts and (
             context.resolved_history.search(reading, begin, finish)
-            or context.resolved_history_after.search(reading, end, sentence_end)
+            # Into the next sentence: "Had a temperature with the cold. That's all gone now."
+            or context.resolved_history_after.search(reading, end, sentence_end + 80)
         ):
             return "resolved_history"
         return None
