@@ -5,7 +5,16 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.red_flags import _SENTENCE_END, Reading, RedFlagEngine, ends_only, loosened
+from service.red_flags import (
+    _COMPLAINT,
+    _PATIENT_RELATIVE,
+    _SENTENCE_END,
+    _WRITER_COMPLAINT,
+    Reading,
+    RedFlagEngine,
+    ends_only,
+    loosened,
+)
 
 
 def test_loosened_drops_anchors_boundaries_and_lookarounds_but_not_classes() -> None:
@@ -104,3 +113,36 @@ def test_rule_search_bounded_by_hyperscan_ends_finds_what_re2_alone_finds(
         assert [m.span() for m in bounded if m.end() > m.start()] == [
             m.span() for m in plain if m.end() > m.start()
         ]
+
+
+RELATIVES_AND_COMPLAINTS = [
+    *("my", "mum", "dad's", "our", "son", "grandma", "writing", "for", "i", "have", "im", "34"),
+    *("back", "pain", "legs", "sore", "ſore", "can't", "get", "up"),
+]
+
+
+def plain_patient_relatives(text: str) -> frozenset[str]:
+    if _WRITER_COMPLAINT.search(text):
+        return frozenset()
+    mentions = list(_PATIENT_RELATIVE.finditer(text))
+    return frozenset(
+        m.group(1)
+        for complaint in _COMPLAINT.finditer(text)
+        for m in mentions
+        if m.end() <= complaint.start() < m.end() + 300
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*RELATIVES_AND_COMPLAINTS, "x" * 120])
+        | st.text(alphabet=" .,?\n'", max_size=2),
+        max_size=30,
+    ).map(" ".join)
+)
+def test_patient_relatives_are_those_of_the_plain_definition(
+    engine: RedFlagEngine, text: str
+) -> None:
+    reading = Reading(text, engine._cues)
+    assert engine._patient_relatives(reading) == plain_patient_relatives(text)
