@@ -1,15 +1,52 @@
 """The red-flag engine's shortcuts give what the plain definitions give."""
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.red_flags import _SENTENCE_END, Reading, RedFlagEngine, loosened
+from service.red_flags import (
+    _COMPLAINT,
+    _PATIENT_RELATIVE,
+    _SENTENCE_END,
+    _WRITER_COMPLAINT,
+    Reading,
+    RedFlagEngine,
+    ends_only,
+    loosened,
+)
 
 
 def test_loosened_drops_anchors_boundaries_and_lookarounds_but_not_classes() -> None:
     assert loosened(r"^\s*(no|nil)\b(?!\s+more)$") == r"\s*(no|nil)"
     assert loosened(r"[^.!?\n]{0,40}\bgone[$^]") == r"[^.!?\n]{0,40}gone[$^]"
     assert loosened(r"[]^]\\b") == r"[]^]\\b"
+
+
+def test_ends_only_drops_what_may_repeat_zero_times_at_the_start() -> None:
+    assert ends_only(r"[^.!?\n]{0,40}not\s+(me|mine)") == r"not\s+(me|mine)"
+    assert ends_only(r"\W*(\w+\s+){0,2}(advice|card)") == r"(advice|card)"
+    assert ends_only(r"(the\s+)?vets?|some\s+guy") == r"vets?|some\s+guy"
+    assert ends_only(r"[\]a]*?b") == "b"
+    # Kept: a minimum, a possessive repeat, a named group, nothing left after it.
+    for kept in (r"\s+no", r"x*+y", r"(?P<a>x)*y", r"x*", r"\n*x"):
+        assert ends_only(kept) == kept
+
+
+def match_ends(pattern: str, text: str) -> set[int]:
+    return {
+        end
+        for start in range(len(text) + 1)
+        for end in range(start, len(text) + 1)
+        if re.fullmatch(pattern, text[start:end])
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab .?\n", max_size=12))
+def test_ends_only_ends_where_the_pattern_ends(text: str) -> None:
+    for pattern in (r"[^.?\n]{0,3}ab|\s*b", r"(a\s+)?b+", r"\W*(\w\s){0,2}a\.", r"a*?b?\?"):
+        assert match_ends(ends_only(pattern), text) == match_ends(pattern, text)
 
 
 def plain_sentence(text: str, start: int, end: int) -> tuple[int, int, bool]:
@@ -76,3 +113,36 @@ def test_rule_search_bounded_by_hyperscan_ends_finds_what_re2_alone_finds(
         assert [m.span() for m in bounded if m.end() > m.start()] == [
             m.span() for m in plain if m.end() > m.start()
         ]
+
+
+RELATIVES_AND_COMPLAINTS = [
+    *("my", "mum", "dad's", "our", "son", "grandma", "writing", "for", "i", "have", "im", "34"),
+    *("back", "pain", "legs", "sore", "ſore", "can't", "get", "up"),
+]
+
+
+def plain_patient_relatives(text: str) -> frozenset[str]:
+    if _WRITER_COMPLAINT.search(text):
+        return frozenset()
+    mentions = list(_PATIENT_RELATIVE.finditer(text))
+    return frozenset(
+        m.group(1)
+        for complaint in _COMPLAINT.finditer(text)
+        for m in mentions
+        if m.end() <= complaint.start() < m.end() + 300
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*RELATIVES_AND_COMPLAINTS, "x" * 120])
+        | st.text(alphabet=" .,?\n'", max_size=2),
+        max_size=30,
+    ).map(" ".join)
+)
+def test_patient_relatives_are_those_of_the_plain_definition(
+    engine: RedFlagEngine, text: str
+) -> None:
+    reading = Reading(text, engine._cues)
+    assert engine._patient_relatives(reading) == plain_patient_relatives(text)
