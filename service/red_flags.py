@@ -910,10 +910,13 @@ class RedFlagEngine:
         assert rule.requires is not None
         for m in self._search(rule.requires, rule.requires_prefilter, reading):
             begin, finish = self._clause(reading, *m.span())
-            words = self.context.negation_window_words
-            (before,) = _windows(reading.text, begin, m.start(), words)
+            context = self.context
+            before, near = _windows(
+                reading.text, begin, m.start(), context.negation_window_words, context.window_words
+            )
+            # History only near the cue: "osteoporosis (fracture 2019) ... after a slip" is new.
             if not self._negated(reading, m.start(), m.end(), before, begin) and not (
-                self.context.resolved_history.search_within(reading, begin, finish)
+                context.resolved_history.search_within(reading, near, finish)
             ):
                 return True
         return False
