@@ -59,7 +59,7 @@ _WRITER_COMPLAINT = re.compile(
     r"\bme\s+(also|too)\s+(have|has|got|get)\b|\bmine\s+(just\s+|only\s+|also\s+)?(hurts|aches)\b|"
     r"\b(back|leg)\s*(pain|ache)\s+(that\s+)?(i'?ve|i\s+have|i)\s+(\w+\s+)?(got|had|get)\b|"
     r"\b(ended\s+up\s+with|given\s+me|gave\s+me)\s+(a\s+)?(\w+\s+){0,2}(back|backache)\b|"
-    r"\basking\s+(about|for)\s+me\b|\bmy\s+(sciatica|lumbago)\b",
+    r"\b(ask|asking|write|writing)\s+(about|for|regarding)\s+(me|myself)\b|\bmy\s+(sciatica|lumbago)\b",
     _FLAGS,
 )
 # Someone other than the writer: pronouns and people described by a noun.
