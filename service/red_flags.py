@@ -47,7 +47,7 @@ _WRITER_COMPLAINT = re.compile(
     r"\b(my|mine)\s+(own\s+)?(lower?\s+)?(back|legs?|hips?|spine)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
     r"\bmine\s+(is|are|was|has)\b|\bi'?m\s+the\s+one\s+with\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve)\s+(had\s+|got\s+)?(a\s+)?(\w+\s+){0,3}(back|legs?|hips?)\b|"
-    r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+got|am\s+having|get)\s+(\w+\s+){0,2}pain\b|\bi('?m|\s+am|"
+    r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+(just\s+)?got|am\s+having|get)\s+(\w+\s+){0,2}(pain|ache)\b|\bi('?m|\s+am|"
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)|"
     # "I'm 34, lower back aches ...", "I am 40 and have back pain", "for me only pain in the back".
     r"\b(i'?m|im|i\s+am)\s+\d{1,2}\b((?!\b(she|he|they|her|his|their)\b)[^.!?\n]){0,25}"
@@ -93,7 +93,8 @@ def _writer_is_patient(text: str, start: int) -> bool:
 _RELATIVE = (
     r"(father|mother|dad|daddy|mum|mummy|mom|mommy|parents?|brother|sister|grand\w+|gran|nan|"
     r"nana|granny|aunt|auntie|uncle|cousin|son|daughter|husband|wife|partner|boyfriend|"
-    r"girlfriend|friend|mate|colleague|neighbou?r|boss|flatmate|housemate|fianc\w*)"
+    r"girlfriend|friend|mate|colleague|neighbou?r|boss|flatmate|housemate|fianc\w*|nephew|niece|"
+    r"step\w+|godson|goddaughter)"
 )
 _PATIENT_RELATIVE = re.compile(
     rf"(?:\b(?:my|our)\s+(?:\w+\s+)?|^\W*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b", _FLAGS
