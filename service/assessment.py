@@ -20,6 +20,10 @@ SIGN_DETECTOR = "sign_detector"  # the `rule` of a flag raised by the learned si
 # Above this the detector's flag stands even when the context step rules out its words: the
 # context step is the weaker judge there (measured on fresh writer sets, README "Red flags").
 SURE = 0.9
+# Below this the detector's flag is dropped when the rules found that category's sign and judged
+# that it does not apply (negated, someone else's, past): the detector reads words, not context.
+# Leaving writers out: 1.9 points fewer false alarms, no positive lost (README "Red flags").
+SURE_AGAINST_RULES = 0.7
 
 
 @functools.lru_cache(maxsize=4096)
@@ -59,21 +63,35 @@ class Assessor:
 
     def red_flags(self, text: str, prediction: Prediction) -> list[RedFlag]:
         """The rules' flags, then the sign detector's for categories the rules did not flag."""
-        flags = self.engine.find(text)
-        return flags + self.detected_signs(text, prediction, {flag.category for flag in flags})
+        flags, suppressed = self.engine.explain(text)
+        return flags + self.detected_signs(
+            text,
+            prediction,
+            {flag.category for flag in flags},
+            {sign.category for sign in suppressed},
+        )
 
-    def detected_signs(self, text: str, prediction: Prediction, already: set[str]) -> list[RedFlag]:
+    def detected_signs(
+        self,
+        text: str,
+        prediction: Prediction,
+        already: set[str],
+        ruled_out: set[str] = frozenset(),
+    ) -> list[RedFlag]:
         """Flags from the learned sign detector for categories not in `already`.
 
         The detector only ever adds: it catches paraphrases the rules do not know yet, and
-        never overrules a rule. Unless it is very sure, its strongest words go through the
-        rules' context step, so "my dad had bowel cancer" or "no fever" does not raise a flag;
-        the flag is dropped only when every one of those words is ruled out. The evidence is
-        the sentence the detector scores highest.
+        never overrules a rule. For a category in `ruled_out` (the rules found its sign and
+        judged that it does not apply) it must be surer. Unless it is very sure, its strongest
+        words go through the rules' context step, so "my dad had bowel cancer" or "no fever"
+        does not raise a flag; the flag is dropped only when every one of those words is ruled
+        out. The evidence is the sentence the detector scores highest.
         """
         flags = []
         for category, probability in prediction.signs.items():
             if probability < self.predictor.sign_threshold or category in already:
+                continue
+            if category in ruled_out and probability < SURE_AGAINST_RULES:
                 continue
             flag = self._detected_sign(text, category, probability)
             if flag is not None:

@@ -99,10 +99,9 @@ def red_flag_metrics(assessor: Assessor, path: Path) -> dict[str, Any]:
         gold = {c for c in expected.split(";") if c}
         flags, suppressed = assessor.engine.explain(text)
         by_rules = {flag.category for flag in flags}
+        # What the service answers, through the same code path.
         prediction = assessor.predictor.predict_one(text)
-        found = by_rules | {
-            flag.category for flag in assessor.detected_signs(text, prediction, by_rules)
-        }
+        found = {flag.category for flag in assessor.red_flags(text, prediction)}
         trap_alarms += bool(trap and found)
         trap_alarms_rules += bool(trap and by_rules)
         for counts, flagged in ((both, found), (rules_only, by_rules)):

@@ -3,10 +3,11 @@
 Leaves one writer's development set out at a time (column `writer` of the red-flag
 development set), fits the detector on the others exactly as `make train` does (on the
 condition model's features, which never saw red-flag data), and scores the left-out texts:
-the rules alone, and the rules plus the detector at several thresholds. The rules were written
-against every development set, so "rules alone" is optimistic and what the detector adds is
-understated. The detector's words are not put through the context step here, which in the
-service removes a few more false alarms.
+the rules alone, and the rules plus the detector at several thresholds. As in the service, the
+detector needs SURE_AGAINST_RULES for a category whose sign the rules found and ruled out. The
+rules were written against every development set, so "rules alone" is optimistic and what the
+detector adds is understated. The detector's words are not put through the context step here,
+which in the service removes a few more false alarms.
 """
 
 import argparse
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from service.assessment import SURE_AGAINST_RULES
 from service.red_flags import CATEGORIES, RedFlagEngine
 from training.artifacts import load_model
 from training.train import DEFAULT_SIGNS, SIGN_THRESHOLD, fit_sign_model
@@ -31,9 +33,12 @@ def leave_one_writer_out(model: Path, data: Path, seed: int = 42) -> pd.DataFram
     features = load_model(model).pipeline.named_steps["features"].transform(frame["text"])
     truth = np.array([[c in row.split(";") for c in CATEGORIES] for row in frame["red_flags"]])
     engine = RedFlagEngine.from_file()
-    rules = np.array(
-        [[c in {f.category for f in engine.find(t)} for c in CATEGORIES] for t in frame["text"]]
-    )
+    rules = np.zeros_like(truth)
+    ruled_out = np.zeros_like(truth)
+    for row, text in enumerate(frame["text"]):
+        flags, suppressed = engine.explain(text)
+        rules[row] = [c in {f.category for f in flags} for c in CATEGORIES]
+        ruled_out[row] = [c in {s.category for s in suppressed} for c in CATEGORIES]
     detected = np.zeros_like(truth, dtype=float)
     writers = sorted(frame["writer"].unique())
     for number, writer in enumerate(writers, 1):
@@ -48,7 +53,11 @@ def leave_one_writer_out(model: Path, data: Path, seed: int = 42) -> pd.DataFram
     traps = (frame["kind"] == "trap").to_numpy()
     rows = []
     for name, flagged in [("rules alone", rules)] + [
-        (f"rules + detector at {t}", rules | (detected >= t)) for t in THRESHOLDS
+        (
+            f"rules + detector at {t}",
+            rules | ((detected >= t) & (~ruled_out | (detected >= SURE_AGAINST_RULES))),
+        )
+        for t in THRESHOLDS
     ]:
         present = truth.sum(axis=0) > 0  # a small set may lack a category
         recall = (flagged & truth).sum(axis=0)[present] / truth.sum(axis=0)[present]

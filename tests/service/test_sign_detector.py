@@ -1,11 +1,12 @@
 """The learned sign detector: a recall backstop that adds red flags and never removes one."""
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from service.assessment import SIGN_DETECTOR, SURE, Assessor
+from service.assessment import SIGN_DETECTOR, SURE, SURE_AGAINST_RULES, Assessor
 from service.predictor import Predictor
 from service.red_flags import RedFlagEngine
 from tests.conftest import DATASETS, write_csv
@@ -33,6 +34,18 @@ def test_the_detector_adds_a_sign_the_rules_do_not_know(assessor: Assessor) -> N
     (flag,) = _flags(assessor, UNRULED)
     assert flag.category == "cauda_equina" and flag.rule == SIGN_DETECTOR
     assert UNRULED[flag.start : flag.end] == flag.evidence and flag.evidence
+
+
+def test_the_detector_must_be_surer_where_the_rules_ruled_the_sign_out(
+    assessor: Assessor,
+) -> None:
+    prediction = dataclasses.replace(
+        assessor.predictor.predict_one(UNRULED),
+        signs={"cauda_equina": (assessor.predictor.sign_threshold + SURE_AGAINST_RULES) / 2},
+    )
+    assert assessor.detected_signs(UNRULED, prediction, set(), {"cauda_equina"}) == []
+    (flag,) = assessor.detected_signs(UNRULED, prediction, set(), set())
+    assert flag.category == "cauda_equina"
 
 
 def test_the_detector_does_not_flag_a_relatives_illness(assessor: Assessor) -> None:
