@@ -72,6 +72,14 @@ _THIRD_PERSON = re.compile(
 )
 
 
+# A third person who reports or examines ("she found reduced sensation in the saddle area")
+# is telling the writer's sign, not their own.
+_REPORTER = re.compile(
+    r"\W*(\w+\s+){0,2}?(said|says|say|found|finds|find|thinks?|thought|told|tells|noticed|notices|"
+    r"checked|checks|examined|examines|tested|tests|asked|asks|reckons?|suspects?|wants?|sent|"
+    r"referred|diagnosed|wrote|writes|explained|confirmed|felt\s+my|saw|sees)\b",
+    _FLAGS,
+)
 _WRITER_WORD = re.compile(
     r"\b(i|i'm|i’m|im|i've|i’ve|ive|i'd|me|myself|my|mine|we|us|our)\b", _FLAGS
 )
@@ -1072,7 +1080,8 @@ class RedFlagEngine:
             # The sentence, not the clause: "..., and she had a high fever" starts a clause.
             told = text[max(sentence_begin, start - 250) : end]
             for cue in _THIRD_PERSON.finditer(told):
-                if not _WRITER_WORD.search(told[cue.end() :]):
+                rest = told[cue.end() :]
+                if not _WRITER_WORD.search(rest) and not _REPORTER.match(rest):
                     return "other_person"
         if not rule.history_counts and (
             context.resolved_history.search(reading, begin, finish)

@@ -265,6 +265,11 @@ def test_a_third_persons_sign_is_not_the_writers_who_described_their_own_pain_fi
     assert engine.find(text) == []
 
 
+def test_a_clinicians_finding_told_by_the_writer_is_the_writers_sign(engine) -> None:
+    text = "My back has been agony for a week. The GP examined me and she found reduced sensation in the saddle area."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
 def test_a_third_persons_sign_counts_when_a_relative_was_named_first(engine) -> None:
     text = "My son hurt his back lifting. Today he's dragging his left foot. I have a bad back too."
     assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
