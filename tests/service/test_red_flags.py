@@ -266,7 +266,10 @@ def test_a_third_persons_sign_is_not_the_writers_who_described_their_own_pain_fi
 
 
 def test_a_clinicians_finding_told_by_the_writer_is_the_writers_sign(engine) -> None:
-    text = "My back has been agony for a week. The GP examined me and she found reduced sensation in the saddle area."
+    text = (
+        "My back has been agony for a week. The GP examined me and she found reduced sensation "
+        "in the saddle area."
+    )
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
 
 
