@@ -62,6 +62,21 @@ _WRITER_COMPLAINT = re.compile(
     r"\b(ask|asking|write|writing)\s+(about|for|regarding)\s+(me|myself)\b|\bmy\s+(sciatica|lumbago)\b",
     _FLAGS,
 )
+_RELATIVE = (
+    r"(father|mother|dad|daddy|mum|mummy|mom|mommy|parents?|brother|sister|grand\w+|gran|nan|"
+    r"nana|granny|aunt|auntie|uncle|cousin|son|daughter|husband|wife|partner|boyfriend|"
+    r"girlfriend|friend|mate|colleague|neighbou?r|boss|flatmate|housemate|fianc\w*|nephew|niece|"
+    r"step\w+|godson|goddaughter)"
+)
+_PATIENT_RELATIVE = re.compile(
+    rf"(?:\b(?:my|our)\s+(?:\w+\s+)?|^\W*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b", _FLAGS
+)
+_COMPLAINT = re.compile(
+    r"\b(back|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
+    r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|screams?|crying|bent|can'?t\s+get\s+up)\b",
+    _FLAGS,
+)
+_RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
 # Someone other than the writer: pronouns and people described by a noun.
 _THIRD_PERSON = re.compile(
     r"\b(he|she|him|his|her|he's|she's)\b|\b(a|an|the|one|another)\s+(\w+\s+){0,2}"
@@ -98,21 +113,6 @@ def _writer_is_patient(text: str, start: int) -> bool:
     return complaint >= 0 and (complaint < relative or start < relative)
 
 
-_RELATIVE = (
-    r"(father|mother|dad|daddy|mum|mummy|mom|mommy|parents?|brother|sister|grand\w+|gran|nan|"
-    r"nana|granny|aunt|auntie|uncle|cousin|son|daughter|husband|wife|partner|boyfriend|"
-    r"girlfriend|friend|mate|colleague|neighbou?r|boss|flatmate|housemate|fianc\w*|nephew|niece|"
-    r"step\w+|godson|goddaughter)"
-)
-_PATIENT_RELATIVE = re.compile(
-    rf"(?:\b(?:my|our)\s+(?:\w+\s+)?|^\W*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b", _FLAGS
-)
-_COMPLAINT = re.compile(
-    r"\b(back|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
-    r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|screams?|crying|bent|can'?t\s+get\s+up)\b",
-    _FLAGS,
-)
-_RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
 # Signs written as a clause of their own ("can't feel ...") are not in a preceding "no" list.
 _CLAUSAL_START = re.compile(
     r"(can'?t|can’t|cannot|can not|couldn'?t|unable|not able|haven'?t|hasn'?t|didn'?t|don'?t|"
