@@ -24,7 +24,7 @@ from training.text import normalise
 EXPLANATION_TERMS = 8
 # Texts scored together: large enough to share numpy's per-call cost, small enough that the
 # per-feature temporaries stay a few MiB (they would not go back to the OS).
-BATCH_CHUNK = 32
+BATCH_CHUNK = 64
 
 
 class Term(NamedTuple):
