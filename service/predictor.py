@@ -380,25 +380,58 @@ class Predictor:
 
     def sign_terms(self, text: str, category: str, limit: int = 3) -> list[str]:
         """The word n-grams that pushed the sign detector's `category` up most, strongest first."""
-        idx, val, (bounds,) = self._features([text])
-        words = slice(0, bounds[1])  # the word block comes first
-        column = self._first_sign_column + self.sign_categories.index(category)
-        push = val[words] * self._columns[idx[words], column]
-        order = np.argsort(-push)[:limit]
-        return [
-            self._term_names[j]
-            for j, w in zip(idx[words][order], push[order], strict=True)
-            if w > 0
-        ]
+        return self.sign_terms_many([(text, category)], limit)[0]
+
+    def sign_terms_many(self, items: list[tuple[str, str]], limit: int = 3) -> list[list[str]]:
+        """sign_terms for each (text, category), the texts' features computed together."""
+        terms = []
+        for begin in range(0, len(items), BATCH_CHUNK):
+            chunk = items[begin : begin + BATCH_CHUNK]
+            idx, val, bounds = self._features([text for text, _ in chunk])
+            for (_, category), (start, words_end, _) in zip(chunk, bounds, strict=True):
+                words = slice(start, words_end)  # the word block comes first
+                column = self._first_sign_column + self.sign_categories.index(category)
+                push = val[words] * self._columns[idx[words], column]
+                order = np.argsort(-push)[:limit]
+                terms.append(
+                    [
+                        self._term_names[j]
+                        for j, w in zip(idx[words][order], push[order], strict=True)
+                        if w > 0
+                    ]
+                )
+        return terms
 
     def sign_sentence(self, text: str, category: str) -> tuple[int, int]:
         """The sentence the sign detector scores highest for `category`, as (start, end)."""
-        spans = [m.span() for m in _SENTENCE.finditer(text)] or [(0, len(text))]
-        if len(spans) == 1:
-            return spans[0]
-        scores = self._scores(self._features([text[a:b] for a, b in spans]))
-        column = self._first_sign_column + self.sign_categories.index(category)
-        return spans[int(scores[:, column].argmax())]
+        return self.sign_sentences([(text, category)])[0]
+
+    def sign_sentences(self, items: list[tuple[str, str]]) -> list[tuple[int, int]]:
+        """sign_sentence for each (text, category), all the sentences scored together."""
+        spans = [
+            [m.span() for m in _SENTENCE.finditer(text)] or [(0, len(text))] for text, _ in items
+        ]
+        # A text of one sentence needs no scores; the others' sentences, one text after another.
+        sentences = [
+            text[a:b]
+            for (text, _), found in zip(items, spans, strict=True)
+            if len(found) > 1
+            for a, b in found
+        ]
+        scores = [
+            self._scores(self._features(sentences[begin : begin + BATCH_CHUNK]))
+            for begin in range(0, len(sentences), BATCH_CHUNK)
+        ]
+        rows = np.concatenate(scores) if scores else np.zeros((0, self._columns.shape[1]))
+        best, row = [], 0
+        for (_, category), found in zip(items, spans, strict=True):
+            if len(found) == 1:
+                best.append(found[0])
+                continue
+            column = self._first_sign_column + self.sign_categories.index(category)
+            best.append(found[int(rows[row : row + len(found), column].argmax())])
+            row += len(found)
+        return best
 
     def _explain(self, idx: np.ndarray, val: np.ndarray, best: int) -> list[Term]:
         """Word n-grams (indices and values of the word block) that pushed the top label up."""
