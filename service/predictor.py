@@ -19,7 +19,7 @@ import numpy as np
 from scipy.sparse._sparsetools import csr_matvecs
 
 from training.artifacts import ModelBundle, load_model
-from training.text import normalise
+from training.text import normalise, normalised_words
 
 EXPLANATION_TERMS = 8
 # Texts scored together: large enough to share numpy's per-call cost, small enough that the
@@ -58,9 +58,10 @@ DEFAULT_TOKENS = r"(?u)\b\w\w+\b"  # scikit-learn's token_pattern, which trainin
 WORD_CACHE_LIMIT = 20_000
 _INTP = np.dtype(np.intp).itemsize
 _INTP_CODE = {4: "i", 8: "q"}[_INTP]  # the array module's type code for numpy's intp
-# Texts -> each text's feature indices (with repeats, in any order) as the bytes of an intp
-# array: joining bytes costs a tenth of np.concatenate on many small arrays.
-TextIds = Callable[[list[str]], list[bytes]]
+# Texts, each as its normalised words -> each text's feature indices (with repeats, in any
+# order) as the bytes of an intp array: joining bytes costs a tenth of np.concatenate on many
+# small arrays.
+TextIds = Callable[[list[list[str]]], list[bytes]]
 
 
 def _lookup(vocabulary: dict[str, int], terms: list[str]) -> np.ndarray:
@@ -141,11 +142,11 @@ def _word_and_char_ids(words, chars, chars_offset: int) -> TextIds | None:
             cache[word] = known
         return known
 
-    def ids(texts: list[str]) -> list[bytes]:
+    def ids(texts: list[list[str]]) -> list[bytes]:
         found = []
-        for text in texts:
+        for words in texts:
             parts, across, last = [], array(_INTP_CODE), no_last
-            for word in text.split():
+            for word in words:
                 word_ids, first, end = cache.get(word) or learn(word)
                 parts.append(word_ids)
                 if first is not None:  # a word without tokens leaves the previous token adjacent
@@ -169,10 +170,11 @@ def _block_ids(vectorizer) -> Callable[[str], np.ndarray]:
 def _blocks_ids(blocks: list[tuple[Callable[[str], np.ndarray], int]]) -> TextIds:
     """Texts' indices through each block's own analyzer, each block at its offset."""
 
-    def ids(texts: list[str]) -> list[bytes]:
+    def ids(texts: list[list[str]]) -> list[bytes]:
+        joined = [" ".join(words) for words in texts]  # normalise(text) again
         return [
             np.concatenate([ids(text) + at for ids, at in blocks]).astype(np.intp).tobytes()
-            for text in texts
+            for text in joined
         ]
 
     return ids
@@ -273,7 +275,7 @@ class Predictor:
         A text gets exactly the same numbers alone or among others: its own indices, values
         and sums, in the same order.
         """
-        found = self._ids([normalise(text) for text in texts])
+        found = self._ids([normalised_words(text) for text in texts])
         count, width = len(texts), self._width
         # A -1 first and a key above all last make `ends` below hold 0 and then where each
         # key's run ends (np.unique(return_counts=True) without its ~30 µs overhead).
