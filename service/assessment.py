@@ -55,10 +55,19 @@ class Assessor:
     def assess_many(self, texts: list[str]) -> list[dict[str, Any]]:
         """The answers for many texts, in order; each the same as `assess` gives."""
         predictions = self.predictor.predict_many(texts)
+        # Red flags run on every text, whatever the model says or whether it abstains.
+        judged = [self.engine.explain(text) for text in texts]
+        detected = self._detected(
+            texts,
+            [prediction.signs for prediction in predictions],
+            [{flag.category for flag in flags} for flags, _ in judged],
+            [{sign.category for sign in suppressed} for _, suppressed in judged],
+        )
         return [
-            # Red flags run on every text, whatever the model says or whether it abstains.
-            self._answer(text, prediction, self.red_flags(text, prediction))
-            for text, prediction in zip(texts, predictions, strict=True)
+            self._answer(text, prediction, flags + more)
+            for text, prediction, (flags, _), more in zip(
+                texts, predictions, judged, detected, strict=True
+            )
         ]
 
     def red_flags(self, text: str, prediction: Prediction) -> list[RedFlag]:
@@ -87,29 +96,56 @@ class Assessor:
         does not raise a flag; the flag is dropped only when every one of those words is ruled
         out. The evidence is the sentence the detector scores highest.
         """
-        flags = []
-        for category, probability in prediction.signs.items():
-            if probability < self.predictor.sign_threshold or category in already:
-                continue
-            if category in ruled_out and probability < SURE_AGAINST_RULES:
-                continue
-            flag = self._detected_sign(text, category, probability)
-            if flag is not None:
-                flags.append(flag)
-        return flags
+        return self._detected([text], [prediction.signs], [already], [ruled_out])[0]
 
     def _detected_sign(self, text: str, category: str, probability: float) -> RedFlag | None:
-        if probability < SURE and self._ruled_out(text, category):
-            return None
-        # The evidence a reviewer reads: the sentence the detector scores highest.
-        start, end = self.predictor.sign_sentence(text, category)
-        return RedFlag(category, SIGN_DETECTOR, text[start:end], start, end)
+        """The detector's flag for one category at this probability, if it stands."""
+        (flags,) = self._detected([text], [{category: probability}], [set()], [set()])
+        return flags[0] if flags else None
 
-    def _ruled_out(self, text: str, category: str) -> bool:
-        """The detector's strongest words are in the text, and the context step rules out
-        every one of them (another person's, negated, hypothetical, past)."""
+    def _detected(
+        self,
+        texts: list[str],
+        signs: list[dict[str, float]],
+        already: list[set[str]],
+        ruled_out: list[set[str]],
+    ) -> list[list[RedFlag]]:
+        """detected_signs for many texts, in order: the detector's words and evidence sentences
+        for all of them are scored together (a few numpy calls instead of a few per flag)."""
+        threshold = self.predictor.sign_threshold
+        candidates = [
+            (i, category, probability)
+            for i, (text_signs, flagged, out) in enumerate(
+                zip(signs, already, ruled_out, strict=True)
+            )
+            for category, probability in text_signs.items()
+            if probability >= threshold
+            and category not in flagged
+            and not (category in out and probability < SURE_AGAINST_RULES)
+        ]
+        flags: list[list[RedFlag]] = [[] for _ in texts]
+        if not candidates:
+            return flags
+        unsure = [
+            (texts[i], category) for i, category, probability in candidates if probability < SURE
+        ]
+        terms = iter(self.predictor.sign_terms_many(unsure))
+        standing = []
+        for i, category, probability in candidates:
+            # `terms` holds the unsure candidates' words, in this order.
+            if probability >= SURE or not self._ruled_out(texts[i], category, next(terms)):
+                standing.append((i, category))
+        # The evidence a reviewer reads: the sentence the detector scores highest.
+        spans = self.predictor.sign_sentences([(texts[i], category) for i, category in standing])
+        for (i, category), (start, end) in zip(standing, spans, strict=True):
+            flags[i].append(RedFlag(category, SIGN_DETECTOR, texts[i][start:end], start, end))
+        return flags
+
+    def _ruled_out(self, text: str, category: str, terms: list[str]) -> bool:
+        """The detector's strongest words (`terms`) are in the text, and the context step rules
+        out every one of them (another person's, negated, hypothetical, past)."""
         located = False
-        for term in self.predictor.sign_terms(text, category):
+        for term in terms:
             for match in _term_pattern(term).finditer(text):
                 if self.engine.context_of(text, *match.span(), category) is None:
                     return False

@@ -8,9 +8,10 @@ same probabilities as the pipeline.
 
 import math
 import re
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import accumulate, pairwise
+from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
@@ -18,12 +19,12 @@ import numpy as np
 from scipy.sparse._sparsetools import csr_matvecs
 
 from training.artifacts import ModelBundle, load_model
-from training.text import normalise
+from training.text import normalise, normalised_words
 
 EXPLANATION_TERMS = 8
 # Texts scored together: large enough to share numpy's per-call cost, small enough that the
 # per-feature temporaries stay a few MiB (they would not go back to the OS).
-BATCH_CHUNK = 32
+BATCH_CHUNK = 64
 
 
 class Term(NamedTuple):
@@ -55,6 +56,12 @@ DEFAULT_TOKENS = r"(?u)\b\w\w+\b"  # scikit-learn's token_pattern, which trainin
 # for 200,000 words, 200,000 made-up words grew one by 102 MiB (20,000: 18 MiB). Frequent words
 # arrive first; all the shipped texts together hold about 20,000 distinct space-separated words.
 WORD_CACHE_LIMIT = 20_000
+_INTP = np.dtype(np.intp).itemsize
+_INTP_CODE = {4: "i", 8: "q"}[_INTP]  # the array module's type code for numpy's intp
+# Texts, each as its normalised words -> each text's feature indices (with repeats, in any
+# order) as the bytes of an intp array: joining bytes costs a tenth of np.concatenate on many
+# small arrays.
+TextIds = Callable[[list[list[str]]], list[bytes]]
 
 
 def _lookup(vocabulary: dict[str, int], terms: list[str]) -> np.ndarray:
@@ -73,17 +80,17 @@ def _char_wb_grams(word: str, low: int, high: int) -> list[str]:
     return grams
 
 
-def _word_and_char_ids(words, chars, chars_offset: int) -> Callable[[str], list[np.ndarray]] | None:
-    """Both blocks' indices (with repeats, in pieces) in one pass over the text's
-    space-separated words, for the union we train: word 1-(2)-grams with the default tokens,
-    then char_wb n-grams.
+def _word_and_char_ids(words, chars, chars_offset: int) -> TextIds | None:
+    """Both blocks' indices in one pass over each text's space-separated words, for the union
+    we train: word 1-(2)-grams with the default tokens, then char_wb n-grams.
 
     Everything that depends on one word alone (its unigram, in-word bigram and char n-gram
     indices) is cached per word, so a known word costs one dict lookup. Only the bigram across
     two words is looked up per text, by the two unigram indices (no string building). That
     needs every vocabulary bigram to be two vocabulary unigrams, which min_df guarantees (a
     bigram's words occur in at least its documents); checked here, else None (the caller
-    falls back to per-block analyzers).
+    falls back to per-block analyzers). (Doing the cross-word lookups with numpy for all the
+    texts at once was slower than this loop even for 32 texts.)
     """
     plain = all(v.preprocessor is normalise and v.stop_words is None for v in (words, chars))
     if not (
@@ -107,11 +114,14 @@ def _word_and_char_ids(words, chars, chars_offset: int) -> Callable[[str], list[
                 bigrams[first * size + second] = j
     tokens_of = re.compile(words.token_pattern).findall
     char_vocabulary, (low, high) = chars.vocabulary_, chars.ngram_range
-    # word -> (its indices, first token's unigram index, last token's); None for no tokens,
-    # -1 for a token outside the vocabulary (then it starts no bigram either).
-    cache: dict[str, tuple[np.ndarray, int | None, int]] = {}
+    # A cross-word bigram is looked up as `last + first`: the previous word's last unigram
+    # index times size plus this word's first one. A token outside the vocabulary starts no
+    # bigram, so it stands as a number that makes the sum negative (never a key) instead.
+    no_last, no_first = -size, -size * size
+    # word -> (its indices as intp bytes, first (None when the word has no tokens), last).
+    cache: dict[str, tuple[bytes, int | None, int]] = {}
 
-    def learn(word: str) -> tuple[np.ndarray, int | None, int]:
+    def learn(word: str) -> tuple[bytes, int | None, int]:
         unigrams = [vocabulary.get(token, -1) for token in tokens_of(word)]
         ids = [j for j in unigrams if j >= 0]
         for a, b in pairwise(unigrams):
@@ -123,24 +133,29 @@ def _word_and_char_ids(words, chars, chars_offset: int) -> Callable[[str], list[
             if j is not None
         ]
         first, last = (unigrams[0], unigrams[-1]) if unigrams else (None, -1)
-        return np.array(ids, dtype=np.intp), first, last
+        known = (
+            np.array(ids, dtype=np.intp).tobytes(),
+            None if first is None else first if first >= 0 else no_first,
+            last * size if last >= 0 else no_last,
+        )
+        if len(cache) < WORD_CACHE_LIMIT:
+            cache[word] = known
+        return known
 
-    def ids(text: str) -> list[np.ndarray]:
-        parts, across, last = [], [], -1
-        for word in text.split():
-            known = cache.get(word)
-            if known is None:
-                known = learn(word)
-                if len(cache) < WORD_CACHE_LIMIT:
-                    cache[word] = known
-            word_ids, first, end = known
-            parts.append(word_ids)
-            if first is not None:  # a word without tokens leaves the previous token adjacent
-                if last >= 0 and first >= 0 and (j := bigrams.get(last * size + first)) is not None:
-                    across.append(j)
-                last = end
-        parts.append(np.array(across, dtype=np.intp))
-        return parts
+    def ids(texts: list[list[str]]) -> list[bytes]:
+        found = []
+        for words in texts:
+            parts, across, last = [], array(_INTP_CODE), no_last
+            for word in words:
+                word_ids, first, end = cache.get(word) or learn(word)
+                parts.append(word_ids)
+                if first is not None:  # a word without tokens leaves the previous token adjacent
+                    if (j := bigrams.get(last + first)) is not None:
+                        across.append(j)
+                    last = end
+            parts.append(across)
+            found.append(b"".join(parts))
+        return found
 
     return ids
 
@@ -150,6 +165,28 @@ def _block_ids(vectorizer) -> Callable[[str], np.ndarray]:
     analyzer, vocabulary = vectorizer.build_analyzer(), vectorizer.vocabulary_
     # Analyzers normalise again: harmless, only slower.
     return lambda text: _lookup(vocabulary, analyzer(text))
+
+
+def _blocks_ids(blocks: list[tuple[Callable[[str], np.ndarray], int]]) -> TextIds:
+    """Texts' indices through each block's own analyzer, each block at its offset."""
+
+    def ids(texts: list[list[str]]) -> list[bytes]:
+        joined = [" ".join(words) for words in texts]  # normalise(text) again
+        return [
+            np.concatenate([ids(text) + at for ids, at in blocks]).astype(np.intp).tobytes()
+            for text in joined
+        ]
+
+    return ids
+
+
+class _Features(NamedTuple):
+    """Several texts' TF-IDF features, one text after another."""
+
+    columns: np.ndarray  # feature indices, increasing within each text
+    values: np.ndarray  # TF-IDF values, each text's blocks L2-normalised as in the pipeline
+    # Per text, where each block begins in `columns` and then where the text ends.
+    bounds: list[list[int]]
 
 
 def _sigmoid(z: float) -> float:
@@ -180,14 +217,14 @@ class Predictor:
         if fast:
             self._ids = fast
         else:
-            blocks = [
-                (_block_ids(vectorizer), int(offset))
-                for vectorizer, offset in zip(vectorizers, self._offsets, strict=False)
-            ]
-            self._ids = lambda text: [ids(text) + at for ids, at in blocks]
-        # Around a text's indices before sorting, so each run of equal indices ends where
-        # the next index differs (see _text_features).
-        self._below, self._above = np.array([-1]), self._offsets[-1:].copy()
+            self._ids = _blocks_ids(
+                [
+                    (_block_ids(vectorizer), int(offset))
+                    for vectorizer, offset in zip(vectorizers, self._offsets, strict=False)
+                ]
+            )
+        self._width = int(self._offsets[-1])  # how many features
+        self._below = np.array([-1], dtype=np.intp).tobytes()  # first of the keys (_features)
         # One row per feature, so a text's features gather contiguous rows.
         self._weights = np.ascontiguousarray(linear.coef_.T)
         self._intercept = linear.intercept_.copy()
@@ -231,46 +268,58 @@ class Predictor:
         """Load through the training side's verified loader (hash and version checks)."""
         return cls(load_model(folder))
 
-    def _text_features(self, text: str) -> tuple[np.ndarray, np.ndarray, list[int]]:
-        """One text's sorted feature indices and TF-IDF values, each block L2-normalised as in
-        the pipeline, and where each block begins in them (then the end).
+    def _features(self, texts: list[str]) -> _Features:
+        """The texts' features, computed together: one sort and a few numpy calls for all of
+        them, whose fixed cost would otherwise be most of the time of each text.
 
-        A text gets exactly the same numbers alone or in a batch. Few numpy calls: for one
-        text their fixed cost is most of the time.
+        A text gets exactly the same numbers alone or among others: its own indices, values
+        and sums, in the same order.
         """
-        ids = np.concatenate([self._below, *self._ids(normalise(text)), self._above])
-        ids.sort()
-        # np.unique(return_counts=True) without its overhead (~30 µs): thanks to the -1 first
-        # and the width last, `ends` holds 0 and then where each feature's run ends.
-        ends = np.flatnonzero(ids[1:] != ids[:-1])
-        keys = ids[ends[1:]]
-        val = np.log(ends[1:] - ends[:-1])  # the term frequency
-        val += 1.0
-        val *= self._idf[keys]
-        bounds = np.searchsorted(keys, self._offsets).tolist()
-        filled = [(a, b - a) for a, b in pairwise(bounds) if b > a]
+        found = self._ids([normalised_words(text) for text in texts])
+        count, width = len(texts), self._width
+        # A -1 first and a key above all last make `ends` below hold 0 and then where each
+        # key's run ends (np.unique(return_counts=True) without its ~30 µs overhead).
+        above = np.array([count * width], dtype=np.intp).tobytes()
+        keys = np.frombuffer(bytearray().join([self._below, *found, above]), dtype=np.intp)
+        if count > 1:
+            # Each text's indices shifted into a range of their own (text i's begins at
+            # i * width), so one sort orders the texts and, within each, its indices.
+            shifts = np.arange(0, count * width, width)
+            keys[1:-1] += np.repeat(shifts, [len(ids) // _INTP for ids in found])
+        keys.sort()
+        ends = np.flatnonzero(keys[1:] != keys[:-1])
+        keys = keys[ends[1:]]
+        values = np.log(ends[1:] - ends[:-1])  # the term frequency
+        values += 1.0
+        # Where each text's blocks begin in `keys`, then where it ends (= where the next begins).
+        edges = self._offsets if count == 1 else (shifts[:, None] + self._offsets).ravel()
+        at = np.searchsorted(keys, edges)
+        bounds = at.reshape(count, -1)
+        columns = keys if count == 1 else keys - np.repeat(shifts, bounds[:, -1] - bounds[:, 0])
+        values *= self._idf[columns]
+        # L2 norms of each text's non-empty blocks (a text's end and the next one's start are
+        # the same position, so those pairs are empty too).
+        filled = [(a, b - a) for a, b in pairwise(at.tolist()) if b > a]
         if filled:
             starts, sizes = zip(*filled, strict=True)
-            val /= np.repeat(np.sqrt(np.add.reduceat(val * val, starts)), sizes)
-        return keys, val, bounds
+            values /= np.repeat(np.sqrt(np.add.reduceat(values * values, starts)), sizes)
+        return _Features(columns, values, bounds.tolist())
 
-    def _scores(self, features: list[tuple[np.ndarray, np.ndarray, list[int]]]) -> np.ndarray:
-        """Every column's linear score (with intercept), one row per text's features."""
-        keys, values = [f[0] for f in features], [f[1] for f in features]
-        starts = np.array([0, *accumulate(map(len, keys))])  # np.cumsum costs ~2 µs more
-        (width, columns), rows = self._columns.shape, len(features)
-        if rows > 1:
-            keys, values = [np.concatenate(keys)], [np.concatenate(values)]
+    def _scores(self, features: _Features) -> np.ndarray:
+        """Every column's linear score (with intercept), one row per text."""
+        starts = np.array([*(b[0] for b in features.bounds), len(features.columns)])
+        (width, columns), rows = self._columns.shape, len(features.bounds)
         scores = np.zeros((rows, columns))
         # The sparse-times-dense product in C, row by row: a text's scores do not depend on
         # the other texts of its batch. (The public csr_matrix costs ~50 µs a call in checks.)
-        csr_matvecs(rows, width, columns, starts, keys[0], values[0], self._flat, scores.ravel())
+        keys, values = features.columns, features.values
+        csr_matvecs(rows, width, columns, starts, keys, values, self._flat, scores.ravel())
         scores += self._column_intercepts
         return scores
 
     def probabilities(self, text: str) -> np.ndarray:
         """Calibrated probabilities in the order of `labels`."""
-        return np.array(self._probabilities(self._scores([self._text_features(text)])[0].tolist()))
+        return np.array(self._probabilities(self._scores(self._features([text]))[0].tolist()))
 
     def _probabilities(self, scores: list[float]) -> list[float]:
         """The calibrated softmax of a text's class scores, in plain floats: a numpy call costs
@@ -299,15 +348,16 @@ class Predictor:
     def _predict_chunk(self, texts: list[str]) -> list[Prediction]:
         if not texts:
             return []
-        features = [self._text_features(text) for text in texts]
+        features = self._features(texts)
+        columns, values = features.columns, features.values
         predictions = []
-        for (keys, val, bounds), row in zip(features, self._scores(features).tolist(), strict=True):
+        for bounds, row in zip(features.bounds, self._scores(features).tolist(), strict=True):
             p = self._probabilities(row)
             confidence = max(p)
             best = p.index(confidence)
             scope = None if self._scope_column is None else _sigmoid(row[self._scope_column])
             abstained = bool(
-                bounds[-1] == 0  # no known feature at all
+                bounds[-1] == bounds[0]  # no known feature at all
                 or confidence < self.confidence_threshold
                 or (
                     scope is not None
@@ -316,7 +366,7 @@ class Predictor:
                 )
             )
             signs = map(_sigmoid, row[self._first_sign_column :])
-            words = bounds[1]  # the word block comes first
+            words = slice(bounds[0], bounds[1])  # the word block comes first
             predictions.append(
                 Prediction(
                     condition=None if abstained else self.labels[best],
@@ -324,7 +374,7 @@ class Predictor:
                     abstained=abstained,
                     confidence=confidence,
                     scope=scope,
-                    explanation=self._explain(keys[:words], val[:words], best),
+                    explanation=self._explain(columns[words], values[words], best),
                     signs=dict(zip(self.sign_categories, signs, strict=True)),
                 )
             )
@@ -332,25 +382,58 @@ class Predictor:
 
     def sign_terms(self, text: str, category: str, limit: int = 3) -> list[str]:
         """The word n-grams that pushed the sign detector's `category` up most, strongest first."""
-        idx, val, bounds = self._text_features(text)
-        words = slice(0, bounds[1])  # the word block comes first
-        column = self._first_sign_column + self.sign_categories.index(category)
-        push = val[words] * self._columns[idx[words], column]
-        order = np.argsort(-push)[:limit]
-        return [
-            self._term_names[j]
-            for j, w in zip(idx[words][order], push[order], strict=True)
-            if w > 0
-        ]
+        return self.sign_terms_many([(text, category)], limit)[0]
+
+    def sign_terms_many(self, items: list[tuple[str, str]], limit: int = 3) -> list[list[str]]:
+        """sign_terms for each (text, category), the texts' features computed together."""
+        terms = []
+        for begin in range(0, len(items), BATCH_CHUNK):
+            chunk = items[begin : begin + BATCH_CHUNK]
+            idx, val, bounds = self._features([text for text, _ in chunk])
+            for (_, category), (start, words_end, _) in zip(chunk, bounds, strict=True):
+                words = slice(start, words_end)  # the word block comes first
+                column = self._first_sign_column + self.sign_categories.index(category)
+                push = val[words] * self._columns[idx[words], column]
+                order = np.argsort(-push)[:limit]
+                terms.append(
+                    [
+                        self._term_names[j]
+                        for j, w in zip(idx[words][order], push[order], strict=True)
+                        if w > 0
+                    ]
+                )
+        return terms
 
     def sign_sentence(self, text: str, category: str) -> tuple[int, int]:
         """The sentence the sign detector scores highest for `category`, as (start, end)."""
-        spans = [m.span() for m in _SENTENCE.finditer(text)] or [(0, len(text))]
-        if len(spans) == 1:
-            return spans[0]
-        scores = self._scores([self._text_features(text[a:b]) for a, b in spans])
-        column = self._first_sign_column + self.sign_categories.index(category)
-        return spans[int(scores[:, column].argmax())]
+        return self.sign_sentences([(text, category)])[0]
+
+    def sign_sentences(self, items: list[tuple[str, str]]) -> list[tuple[int, int]]:
+        """sign_sentence for each (text, category), all the sentences scored together."""
+        spans = [
+            [m.span() for m in _SENTENCE.finditer(text)] or [(0, len(text))] for text, _ in items
+        ]
+        # A text of one sentence needs no scores; the others' sentences, one text after another.
+        sentences = [
+            text[a:b]
+            for (text, _), found in zip(items, spans, strict=True)
+            if len(found) > 1
+            for a, b in found
+        ]
+        scores = [
+            self._scores(self._features(sentences[begin : begin + BATCH_CHUNK]))
+            for begin in range(0, len(sentences), BATCH_CHUNK)
+        ]
+        rows = np.concatenate(scores) if scores else np.zeros((0, self._columns.shape[1]))
+        best, row = [], 0
+        for (_, category), found in zip(items, spans, strict=True):
+            if len(found) == 1:
+                best.append(found[0])
+                continue
+            column = self._first_sign_column + self.sign_categories.index(category)
+            best.append(found[int(rows[row : row + len(found), column].argmax())])
+            row += len(found)
+        return best
 
     def _explain(self, idx: np.ndarray, val: np.ndarray, best: int) -> list[Term]:
         """Word n-grams (indices and values of the word block) that pushed the top label up."""

@@ -17,3 +17,11 @@ def normalise(text: str) -> str:
         return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE).casefold()
     return " ".join(text.split())
+
+
+def normalised_words(text: str) -> list[str]:
+    """normalise(text).split(), without joining the words only to split them again (the
+    serving side reads a text word by word)."""
+    if text.isascii():
+        return text.lower().split()
+    return normalise(text).split()

@@ -20,10 +20,17 @@ def _slow_ids(predictor: Predictor, text: str) -> np.ndarray:
     return np.sort(np.concatenate(parts))
 
 
+_TEXTS = st.lists(st.sampled_from(_WORDS) | st.text(max_size=8), max_size=30).map(
+    lambda words: normalise(" ".join(words))
+)
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(_WORDS) | st.text(max_size=8), max_size=30))
-def test_fast_ids_match_the_analyzers(predictor: Predictor, words: list[str]) -> None:
+@given(st.lists(_TEXTS, min_size=1, max_size=4))
+def test_fast_ids_match_the_analyzers(predictor: Predictor, texts: list[str]) -> None:
     assert predictor._ids.__qualname__.startswith("_word_and_char_ids")  # the fast path
-    text = normalise(" ".join(words))
-    fast = np.sort(np.concatenate(predictor._ids(text)))
-    np.testing.assert_array_equal(fast, _slow_ids(predictor, text))
+    found = predictor._ids([text.split() for text in texts])  # no bigram across two texts
+    assert len(found) == len(texts)
+    for ids, text in zip(found, texts, strict=True):
+        fast = np.sort(np.frombuffer(ids, dtype=np.intp))
+        np.testing.assert_array_equal(fast, _slow_ids(predictor, text))

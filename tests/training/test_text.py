@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from training.text import _TRANSLATE, normalise
+from training.text import _TRANSLATE, normalise, normalised_words
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -35,6 +35,14 @@ _SPACES = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
 @given(st.text(alphabet=st.sampled_from(_SPACES) | st.characters(), max_size=80))
 def test_any_text_gets_the_full_normalisation(text: str) -> None:
     assert normalise(text) == _full_normalisation(text)
+
+
+@given(st.text(alphabet=st.sampled_from(_SPACES) | st.characters(), max_size=80))
+def test_normalised_words_are_the_normalised_texts_words(text: str) -> None:
+    assert normalised_words(text) == normalise(text).split()
+    assert normalised_words(text.encode("ascii", "replace").decode()) == (
+        normalise(text.encode("ascii", "replace").decode()).split()
+    )
 
 
 def test_curly_quotes_case_and_spaces_are_folded() -> None:
