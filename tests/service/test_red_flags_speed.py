@@ -118,19 +118,25 @@ def test_rule_search_bounded_by_hyperscan_ends_finds_what_re2_alone_finds(
 RELATIVES_AND_COMPLAINTS = [
     *("my", "mum", "dad's", "our", "son", "grandma", "writing", "for", "i", "have", "im", "34"),
     *("back", "pain", "legs", "sore", "ſore", "can't", "get", "up"),
+    # Whole mentions, so that texts name several relatives before a complaint.
+    *("my mum", "our son", "my dad's", "writing for my grandma"),
 ]
 
 
 def plain_patient_relatives(text: str) -> frozenset[str]:
+    """The definition read off the whole text: for each complaint, the relative named last
+    within 300 characters before it; and then the first relative named."""
     if _WRITER_COMPLAINT.search(text):
         return frozenset()
     mentions = list(_PATIENT_RELATIVE.finditer(text))
-    return frozenset(
-        m.group(1)
-        for complaint in _COMPLAINT.finditer(text)
-        for m in mentions
-        if m.end() <= complaint.start() < m.end() + 300
-    )
+    patients = set()
+    for complaint in _COMPLAINT.finditer(text):
+        before = [m for m in mentions if m.end() <= complaint.start() < m.end() + 300]
+        if before:
+            patients.add(before[-1].group(1))
+    if patients:
+        patients.add(mentions[0].group(1))
+    return frozenset(patients)
 
 
 @settings(max_examples=300, deadline=None)
