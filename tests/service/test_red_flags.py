@@ -303,6 +303,28 @@ def test_a_forms_no_answers_are_not_flags(engine, text: str) -> None:
     assert engine.find(text) == []
 
 
+def test_an_older_persons_missed_footing_is_a_fracture_flag(engine) -> None:
+    text = "Mrs P is 93. She missed her footing getting off the bus and sat down on the kerb."
+    assert {f.category for f in engine.find(text)} == {"fracture"}
+
+
+def test_a_young_persons_missed_footing_is_not_a_flag(engine) -> None:
+    assert engine.find("I'm 30 and missed my footing on the stairs, back sore since.") == []
+
+
+def test_a_knife_like_pain_is_not_tearing_pain(engine) -> None:
+    text = "The pain goes down the back of my leg like a knife when I bend."
+    assert engine.find(text) == []
+
+
+def test_a_list_of_warning_signs_someone_was_given_is_not_a_flag(engine) -> None:
+    text = (
+        "She gave me a card with the warning signs on it - problems with your bladder, "
+        "numbness between your legs, legs going weak."
+    )
+    assert engine.find(text) == []
+
+
 def test_a_double_negative_feeling_nothing_is_a_sign(engine) -> None:
     text = "When I go to toilet I don't feel nothing when it come, also numb where you sit."
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
