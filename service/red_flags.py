@@ -384,12 +384,9 @@ def loosened(pattern: str) -> str:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-            out.append(char)
-            i += 1
-            for literal in ("^", "]"):  # "[^" negates, and a "]" first is a literal
-                if pattern.startswith(literal, i):
-                    out.append(literal)
-                    i += 1
+            body = _class_body(pattern, i)
+            out.append(pattern[i:body])
+            i = body
             continue
         elif char in "^$":
             i += 1
@@ -406,6 +403,16 @@ _ATOM = re.compile(r"\[\^?\]?(?:\\.|[^\]\\])*\]|\\[dDwWsS\W]|\((?!\?[^:])|[^\\()
 _NO_MINIMUM = re.compile(r"(?:\*|\?|\{0?,\d*\})\??(?!\+)")
 
 
+def _class_body(pattern: str, i: int) -> int:
+    """Where the body of the character class opened at pattern[i] starts: past the "[", a
+    negating "^" and a "]" that comes first, which is a literal."""
+    i += 1
+    for literal in ("^", "]"):
+        if pattern.startswith(literal, i):
+            i += 1
+    return i
+
+
 def _group_end(pattern: str, i: int) -> int:
     """Where the group opened at pattern[i] closes (one past its ")")."""
     depth, in_class = 0, False
@@ -418,10 +425,7 @@ def _group_end(pattern: str, i: int) -> int:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-            i += 1
-            for literal in ("^", "]"):  # "[^" negates, and a "]" first is a literal
-                if pattern.startswith(literal, i):
-                    i += 1
+            i = _class_body(pattern, i)
             continue
         elif char in "()":
             depth += 1 if char == "(" else -1
