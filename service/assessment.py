@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import HTTPException
 
 from service.predictor import Prediction, Predictor
-from service.red_flags import CATEGORIES, RedFlag, RedFlagEngine
+from service.red_flags import CATEGORIES, RedFlag, RedFlagEngine, SuppressedSign
 from service.settings import Settings
 from service.triage import decide
 from training.artifacts import ModelError
@@ -27,6 +27,7 @@ SURE = 0.9
 # that it does not apply (negated, someone else's, past): the detector reads words, not context.
 # Leaving writers out: 1.9 points fewer false alarms, no positive lost (README "Red flags").
 SURE_AGAINST_RULES = 0.7
+OTHER_PERSON = "other_person"  # the reason the rules give for a sign that is someone else's
 
 
 @functools.lru_cache(maxsize=4096)
@@ -64,7 +65,7 @@ class Assessor:
             texts,
             [prediction.signs for prediction in predictions],
             [{flag.category for flag in flags} for flags, _ in judged],
-            [{sign.category for sign in suppressed} for _, suppressed in judged],
+            [_reasons(suppressed) for _, suppressed in judged],
         )
         return [
             self._answer(text, prediction, flags + more)
@@ -80,7 +81,7 @@ class Assessor:
             text,
             prediction,
             {flag.category for flag in flags},
-            {sign.category for sign in suppressed},
+            _reasons(suppressed),
         )
 
     def detected_signs(
@@ -88,22 +89,23 @@ class Assessor:
         text: str,
         prediction: Prediction,
         already: set[str],
-        ruled_out: set[str] = frozenset(),
+        ruled_out: dict[str, set[str]] | None = None,
     ) -> list[RedFlag]:
         """Flags from the learned sign detector for categories not in `already`.
 
         The detector only ever adds: it catches paraphrases the rules do not know yet, and
         never overrules a rule. For a category in `ruled_out` (the rules found its sign and
-        judged that it does not apply) it must be surer. Unless it is very sure, its strongest
-        words go through the rules' context step, so "my dad had bowel cancer" or "no fever"
-        does not raise a flag; the flag is dropped only when every one of those words is ruled
-        out. The evidence is the sentence the detector scores highest.
+        judged, for these reasons, that it does not apply) it must be surer. Unless it is very
+        sure, and always when the rules gave the sign to someone else, its strongest words go
+        through the rules' context step, so "my dad had bowel cancer" or "no fever" does not
+        raise a flag; the flag is dropped only when every one of those words is ruled out. The
+        evidence is the sentence the detector scores highest.
         """
-        return self._detected([text], [prediction.signs], [already], [ruled_out])[0]
+        return self._detected([text], [prediction.signs], [already], [ruled_out or {}])[0]
 
     def _detected_sign(self, text: str, category: str, probability: float) -> RedFlag | None:
         """The detector's flag for one category at this probability, if it stands."""
-        (flags,) = self._detected([text], [{category: probability}], [set()], [set()])
+        (flags,) = self._detected([text], [{category: probability}], [set()], [{}])
         return flags[0] if flags else None
 
     def _detected(
@@ -111,13 +113,16 @@ class Assessor:
         texts: list[str],
         signs: list[dict[str, float]],
         already: list[set[str]],
-        ruled_out: list[set[str]],
+        ruled_out: list[dict[str, set[str]]],
     ) -> list[list[RedFlag]]:
         """detected_signs for many texts, in order: the detector's words and evidence sentences
         for all of them are scored together (a few numpy calls instead of a few per flag)."""
         threshold = self.predictor.sign_threshold
+        # (text, category, whether its words must survive the context step): below SURE, and
+        # always when the rules gave the sign to someone else ("my mum had breast cancer years
+        # ago" reads to the detector like the writer's own past cancer).
         candidates = [
-            (i, category, probability)
+            (i, category, probability < SURE or OTHER_PERSON in out.get(category, ()))
             for i, (text_signs, flagged, out) in enumerate(
                 zip(signs, already, ruled_out, strict=True)
             )
@@ -129,14 +134,12 @@ class Assessor:
         flags: list[list[RedFlag]] = [[] for _ in texts]
         if not candidates:
             return flags
-        unsure = [
-            (texts[i], category) for i, category, probability in candidates if probability < SURE
-        ]
+        unsure = [(texts[i], category) for i, category, check in candidates if check]
         terms = iter(self.predictor.sign_terms_many(unsure))
         standing = []
-        for i, category, probability in candidates:
+        for i, category, check in candidates:
             # `terms` holds the unsure candidates' words, in this order.
-            if probability >= SURE or not self._ruled_out(texts[i], category, next(terms)):
+            if not check or not self._ruled_out(texts[i], category, next(terms)):
                 standing.append((i, category))
         # The evidence a reviewer reads: the sentence the detector scores highest.
         spans = self.predictor.sign_sentences([(texts[i], category) for i, category in standing])
@@ -176,6 +179,14 @@ class Assessor:
             "explanation": [{"term": t.term, "weight": t.weight} for t in prediction.explanation],
             "model_version": self.version,
         }
+
+
+def _reasons(suppressed: list[SuppressedSign]) -> dict[str, set[str]]:
+    """Category -> why the rules ruled its signs out."""
+    reasons: dict[str, set[str]] = {}
+    for sign in suppressed:
+        reasons.setdefault(sign.category, set()).add(sign.reason)
+    return reasons
 
 
 def _freeze_loaded_objects() -> None:

@@ -43,9 +43,18 @@ def test_the_detector_must_be_surer_where_the_rules_ruled_the_sign_out(
         assessor.predictor.predict_one(UNRULED),
         signs={"cauda_equina": (assessor.predictor.sign_threshold + SURE_AGAINST_RULES) / 2},
     )
-    assert assessor.detected_signs(UNRULED, prediction, set(), {"cauda_equina"}) == []
-    (flag,) = assessor.detected_signs(UNRULED, prediction, set(), set())
+    ruled_out = {"cauda_equina": {"negated"}}
+    assert assessor.detected_signs(UNRULED, prediction, set(), ruled_out) == []
+    (flag,) = assessor.detected_signs(UNRULED, prediction, set(), {})
     assert flag.category == "cauda_equina"
+
+
+def test_the_detector_does_not_flag_a_relatives_past_cancer_however_sure_it_is(
+    assessor: Assessor,
+) -> None:
+    text = "My mum had breast cancer years ago. My lower back aches after gardening, no fever."
+    assert assessor.predictor.predict_one(text).signs["malignancy"] >= SURE
+    assert _flags(assessor, text) == []
 
 
 def test_the_detector_does_not_flag_a_relatives_illness(assessor: Assessor) -> None:
