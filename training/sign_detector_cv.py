@@ -4,7 +4,8 @@ Leaves one writer's development set out at a time (column `writer` of the red-fl
 development set), fits the detector on the others exactly as `make train` does (on the
 condition model's features, which never saw red-flag data), and scores the left-out texts:
 the rules alone, and the rules plus the detector at several thresholds. As in the service, the
-detector needs SURE_AGAINST_RULES for a category whose sign the rules found and ruled out. The
+detector needs SURE_AGAINST_RULES for a category whose sign the rules found and ruled out, and
+a category in LOWER_THRESHOLDS (cauda equina) flags from that lower threshold. The
 rules were written against every development set, so "rules alone" is optimistic and what the
 detector adds is understated. The detector's words are not put through the context step here,
 which in the service removes a few more false alarms.
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from service.assessment import SURE_AGAINST_RULES
+from service.assessment import LOWER_THRESHOLDS, SURE_AGAINST_RULES
 from service.red_flags import CATEGORIES, RedFlagEngine
 from training.artifacts import load_model
 from training.train import DEFAULT_SIGNS, SIGN_THRESHOLD, fit_sign_model
@@ -55,7 +56,11 @@ def leave_one_writer_out(model: Path, data: Path, seed: int = 42) -> pd.DataFram
     for name, flagged in [("rules alone", rules)] + [
         (
             f"rules + detector at {t}",
-            rules | ((detected >= t) & (~ruled_out | (detected >= SURE_AGAINST_RULES))),
+            rules
+            | (
+                (detected >= [min(t, LOWER_THRESHOLDS.get(c, t)) for c in CATEGORIES])
+                & (~ruled_out | (detected >= SURE_AGAINST_RULES))
+            ),
         )
         for t in THRESHOLDS
     ]:

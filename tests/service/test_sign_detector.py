@@ -6,7 +6,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from service.assessment import SIGN_DETECTOR, SURE, SURE_AGAINST_RULES, Assessor
+from service.assessment import (
+    LOWER_THRESHOLDS,
+    SIGN_DETECTOR,
+    SURE,
+    SURE_AGAINST_RULES,
+    Assessor,
+)
 from service.predictor import Predictor
 from service.red_flags import RedFlagEngine
 from tests.conftest import DATASETS, write_csv
@@ -55,6 +61,17 @@ def test_the_detector_does_not_flag_a_relatives_past_cancer_however_sure_it_is(
     text = "My mum had breast cancer years ago. My lower back aches after gardening, no fever."
     assert assessor.predictor.predict_one(text).signs["malignancy"] >= SURE
     assert _flags(assessor, text) == []
+
+
+def test_the_detector_flags_cauda_equina_from_a_lower_probability(assessor: Assessor) -> None:
+    between = (LOWER_THRESHOLDS["cauda_equina"] + assessor.predictor.sign_threshold) / 2
+    prediction = dataclasses.replace(
+        assessor.predictor.predict_one(UNRULED),
+        signs={"cauda_equina": between, "infection": between},
+    )
+    assert [f.category for f in assessor.detected_signs(UNRULED, prediction, set())] == [
+        "cauda_equina"
+    ]
 
 
 def test_the_detector_does_not_flag_a_relatives_illness(assessor: Assessor) -> None:
