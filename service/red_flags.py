@@ -100,19 +100,6 @@ _WRITER_WORD = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=64)
-def _writer_complaint_and_first_relative(text: str) -> tuple[int, int]:
-    complaint, relative = _WRITER_COMPLAINT.search(text), _RELATIVE_NOUN.search(text)
-    return complaint.start() if complaint else -1, relative.start() if relative else len(text)
-
-
-def _writer_is_patient(text: str, start: int) -> bool:
-    """The writer describes their own pain before naming any relative (who could be the
-    patient), or names none before the sign at `start`."""
-    complaint, relative = _writer_complaint_and_first_relative(text)
-    return complaint >= 0 and (complaint < relative or start < relative)
-
-
 # Signs written as a clause of their own ("can't feel ...") are not in a preceding "no" list.
 _CLAUSAL_START = re.compile(
     r"(can'?t|can’t|cannot|can not|couldn'?t|unable|not able|haven'?t|hasn'?t|didn'?t|don'?t|"
@@ -727,7 +714,7 @@ class PatternSet:
 class Reading:
     """One folded text, with what the context step finds in it once for all its signs."""
 
-    __slots__ = ("_breaks", "_scan", "_stops", "cue_ends", "shadow", "text")
+    __slots__ = ("_breaks", "_scan", "_stops", "_writer", "cue_ends", "shadow", "text")
 
     def __init__(self, text: str, scan: CueScan, shadow: bytes | None = None) -> None:
         self.text = text
@@ -738,6 +725,27 @@ class Reading:
         self.cue_ends: list[list[int]] | None = None
         self._stops: tuple[list[int], list[int]] | None = None
         self._breaks: tuple[list[int], list[int]] | None = None
+        self._writer: tuple[int, int] | None = None
+
+    def writer_and_relative(self) -> tuple[int, int]:
+        """Where the writer first describes pain of their own (-1: nowhere) and where a
+        relative is first named (the text's length: nowhere), read once for all its signs."""
+        if self._writer is None:
+            text = self.text
+            start = _first_start(_WRITER_COMPLAINT_RE2, self)
+            complaint = None if start is None else _WRITER_COMPLAINT.search(text, start)
+            relative = _RELATIVE_NOUN.search(text)
+            self._writer = (
+                complaint.start() if complaint else -1,
+                relative.start() if relative else len(text),
+            )
+        return self._writer
+
+    def writer_is_patient(self, start: int) -> bool:
+        """The writer describes their own pain before naming any relative (who could be the
+        patient), or names none before the sign at `start`."""
+        complaint, relative = self.writer_and_relative()
+        return complaint >= 0 and (complaint < relative or start < relative)
 
     def scan_cues(self) -> list[list[int]]:
         """For each cue scanned for, where its loosened matches end (one Hyperscan pass)."""
@@ -964,8 +972,7 @@ class RedFlagEngine:
         of their own.
         """
         text = reading.text
-        start = _first_start(_WRITER_COMPLAINT_RE2, reading)
-        if start is not None and _WRITER_COMPLAINT.search(text, start):
+        if reading.writer_and_relative()[0] >= 0:
             return frozenset()
         start = _first_start(_PATIENT_RELATIVE_RE2, reading)
         if start is None:
@@ -1079,7 +1086,7 @@ class RedFlagEngine:
                 continue
             if not _FIRST_PERSON.search(wide[cue.end() :]):
                 return "other_person"
-        if _writer_is_patient(text, start):
+        if reading.writer_is_patient(start):
             # A sign told of a third person is someone else's: "a lady with a fractured spine".
             # The sentence, not the clause: "..., and she had a high fever" starts a clause.
             told = text[max(sentence_begin, start - 250) : end]
