@@ -64,6 +64,21 @@ class Assessor:
         """The answers for many texts, in order; each the same as `assess` gives."""
         predictions = self.predictor.predict_many(texts)
         # Red flags run on every text, whatever the model says or whether it abstains.
+        return [
+            self._answer(text, prediction, flags)
+            for text, prediction, flags in zip(
+                texts, predictions, self._red_flags_many(texts, predictions), strict=True
+            )
+        ]
+
+    def red_flags(self, text: str, prediction: Prediction) -> list[RedFlag]:
+        """The rules' flags, then the sign detector's for categories the rules did not flag."""
+        return self._red_flags_many([text], [prediction])[0]
+
+    def _red_flags_many(
+        self, texts: list[str], predictions: list[Prediction]
+    ) -> list[list[RedFlag]]:
+        """red_flags for many texts, in order: the detector's part is scored for all at once."""
         judged = [self.engine.explain(text) for text in texts]
         detected = self._detected(
             texts,
@@ -71,22 +86,7 @@ class Assessor:
             [{flag.category for flag in flags} for flags, _ in judged],
             [_reasons(suppressed) for _, suppressed in judged],
         )
-        return [
-            self._answer(text, prediction, flags + more)
-            for text, prediction, (flags, _), more in zip(
-                texts, predictions, judged, detected, strict=True
-            )
-        ]
-
-    def red_flags(self, text: str, prediction: Prediction) -> list[RedFlag]:
-        """The rules' flags, then the sign detector's for categories the rules did not flag."""
-        flags, suppressed = self.engine.explain(text)
-        return flags + self.detected_signs(
-            text,
-            prediction,
-            {flag.category for flag in flags},
-            _reasons(suppressed),
-        )
+        return [flags + more for (flags, _), more in zip(judged, detected, strict=True)]
 
     def detected_signs(
         self,
