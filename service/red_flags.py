@@ -186,24 +186,51 @@ def _shadow_pattern(pattern: str) -> str:
 
 def without_lookarounds(pattern: str) -> str:
     """The pattern with look-around groups removed: it matches a superset of the original."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith(_LOOKAROUND, i):
-            depth = 0
-            while i < len(pattern):
-                if pattern[i] == "\\":
-                    i += 2
-                    continue
-                depth += pattern[i] == "("
-                depth -= pattern[i] == ")"
-                i += 1
-                if depth == 0:
-                    break
+    out, resume = [], 0
+    for start, token in _tokens(pattern):
+        if start < resume:
             continue
-        step = 2 if pattern[i] == "\\" else 1
-        out.append(pattern[i : i + step])
-        i += step
+        if pattern.startswith(_LOOKAROUND, start):
+            resume = _group_end(pattern, start)
+            continue
+        out.append(token)
     return "".join(out)
+
+
+def _tokens(pattern: str, i: int = 0) -> Iterator[tuple[int, str]]:
+    """The pattern from `i` on as (offset, token): an escape, a whole character class (where
+    "(", ")", "^" and "$" are literals) or one character."""
+    while i < len(pattern):
+        end = i + 1
+        if pattern[i] == "\\":
+            end = i + 2
+        elif pattern[i] == "[":
+            end = _class_body(pattern, i)
+            while pattern[end] != "]":
+                end += 2 if pattern[end] == "\\" else 1
+            end += 1
+        yield i, pattern[i:end]
+        i = end
+
+
+def _class_body(pattern: str, i: int) -> int:
+    """Where the body of the character class opened at pattern[i] starts: past the "[", a
+    negating "^" and a "]" that comes first, which is a literal."""
+    i += 1
+    for literal in ("^", "]"):
+        if pattern.startswith(literal, i):
+            i += 1
+    return i
+
+
+def _group_end(pattern: str, i: int) -> int:
+    """Where the group opened at pattern[i] closes (one past its ")")."""
+    depth = 0
+    for start, token in _tokens(pattern, i):
+        depth += (token == "(") - (token == ")")
+        if depth == 0:
+            return start + 1
+    raise ValueError(f"unbalanced group in {pattern!r}")
 
 
 class RulesError(ValueError):
@@ -358,29 +385,12 @@ _FILTERED_CUES = (
 def loosened(pattern: str) -> str:
     """The pattern without look-arounds, anchors and word boundaries: wherever the pattern
     matches a stretch of a text, this matches the same characters whatever surrounds them."""
-    pattern = without_lookarounds(pattern)
-    out, i, in_class = [], 0, False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            if in_class or pattern[i + 1] not in "bBAZ":
-                out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            body = _class_body(pattern, i)
-            out.append(pattern[i:body])
-            i = body
-            continue
-        elif char in "^$":
-            i += 1
-            continue
-        out.append(char)
-        i += 1
-    return "".join(out)
+    return "".join(
+        token for _, token in _tokens(without_lookarounds(pattern)) if token not in _ANCHORS
+    )
+
+
+_ANCHORS = ("^", "$", "\\b", "\\B", "\\A", "\\Z")
 
 
 # What may repeat zero times at the start of a pattern: a character class, a class escape or
@@ -388,38 +398,6 @@ def loosened(pattern: str) -> str:
 # quantifier with no minimum, maybe lazy.
 _ATOM = re.compile(r"\[\^?\]?(?:\\.|[^\]\\])*\]|\\[dDwWsS\W]|\((?!\?[^:])|[^\\()\[\]|*+?{}^$]")
 _NO_MINIMUM = re.compile(r"(?:\*|\?|\{0?,\d*\})\??(?!\+)")
-
-
-def _class_body(pattern: str, i: int) -> int:
-    """Where the body of the character class opened at pattern[i] starts: past the "[", a
-    negating "^" and a "]" that comes first, which is a literal."""
-    i += 1
-    for literal in ("^", "]"):
-        if pattern.startswith(literal, i):
-            i += 1
-    return i
-
-
-def _group_end(pattern: str, i: int) -> int:
-    """Where the group opened at pattern[i] closes (one past its ")")."""
-    depth, in_class = 0, False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            i = _class_body(pattern, i)
-            continue
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-            if depth == 0:
-                return i + 1
-        i += 1
-    raise ValueError(f"unbalanced group in {pattern!r}")
 
 
 def ends_only(pattern: str) -> str:

@@ -23,6 +23,10 @@ def test_loosened_drops_anchors_boundaries_and_lookarounds_but_not_classes() -> 
     assert loosened(r"[]^]\\b") == r"[]^]\\b"
 
 
+def test_a_parenthesis_in_a_class_does_not_end_a_lookaround() -> None:
+    assert loosened(r"a(?![)(]b)c") == "ac"
+
+
 def test_ends_only_drops_what_may_repeat_zero_times_at_the_start() -> None:
     assert ends_only(r"[^.!?\n]{0,40}not\s+(me|mine)") == r"not\s+(me|mine)"
     assert ends_only(r"\W*(\w+\s+){0,2}(advice|card)") == r"(advice|card)"
