@@ -95,14 +95,18 @@ def test_terminators_are_found_where_re_finds_them(engine: RedFlagEngine, text: 
     assert list(zip(starts, ends, strict=True)) == expected
 
 
-@settings(max_examples=100, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from(["back", "pain", "fever", "no", "fell", "numb", "bum", "legs", "weak"])
-        | st.text(alphabet=" .,?\n'x1", max_size=3),
-        max_size=30,
+def phrases(words: list[str], alphabet: str, size: int) -> st.SearchStrategy[str]:
+    """Texts of up to 30 pieces, each one of `words` or a short run of `alphabet`."""
+    return st.lists(
+        st.sampled_from(words) | st.text(alphabet=alphabet, max_size=size), max_size=30
     ).map(" ".join)
-)
+
+
+SIGN_WORDS = ["back", "pain", "fever", "no", "fell", "numb", "bum", "legs", "weak"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(phrases(SIGN_WORDS, " .,?\n'x1", 3))
 def test_rule_search_bounded_by_hyperscan_ends_finds_what_re2_alone_finds(
     engine: RedFlagEngine, text: str
 ) -> None:
@@ -144,13 +148,7 @@ def plain_patient_relatives(text: str) -> frozenset[str]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from([*RELATIVES_AND_COMPLAINTS, "x" * 120])
-        | st.text(alphabet=" .,?\n'", max_size=2),
-        max_size=30,
-    ).map(" ".join)
-)
+@given(phrases([*RELATIVES_AND_COMPLAINTS, "x" * 120], " .,?\n'", 2))
 def test_patient_relatives_are_those_of_the_plain_definition(
     engine: RedFlagEngine, text: str
 ) -> None:
