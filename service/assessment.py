@@ -131,9 +131,8 @@ class Assessor:
                 zip(signs, already, ruled_out, strict=True)
             )
             for category, probability in text_signs.items()
-            if probability >= min(threshold, LOWER_THRESHOLDS.get(category, threshold))
-            and category not in flagged
-            and not (category in out and probability < SURE_AGAINST_RULES)
+            if category not in flagged
+            and detector_may_flag(category, probability, threshold, category in out)
         ]
         flags: list[list[RedFlag]] = [[] for _ in texts]
         if not candidates:
@@ -183,6 +182,14 @@ class Assessor:
             "explanation": [{"term": t.term, "weight": t.weight} for t in prediction.explanation],
             "model_version": self.version,
         }
+
+
+def detector_may_flag(category: str, probability: float, threshold: float, ruled_out: bool) -> bool:
+    """The detector's probability is high enough to consider a flag: from the model's stored
+    `threshold` (lower for LOWER_THRESHOLDS), and from SURE_AGAINST_RULES where the rules found
+    the category's sign and ruled it out."""
+    lowest = min(threshold, LOWER_THRESHOLDS.get(category, threshold))
+    return probability >= lowest and not (ruled_out and probability < SURE_AGAINST_RULES)
 
 
 def _reasons(suppressed: list[SuppressedSign]) -> dict[str, set[str]]:

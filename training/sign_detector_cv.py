@@ -4,8 +4,8 @@ Leaves one writer's development set out at a time (column `writer` of the red-fl
 development set), fits the detector on the others exactly as `make train` does (on the
 condition model's features, which never saw red-flag data), and scores the left-out texts:
 the rules alone, and the rules plus the detector at several thresholds. As in the service, the
-detector needs SURE_AGAINST_RULES for a category whose sign the rules found and ruled out, and
-a category in LOWER_THRESHOLDS (cauda equina) flags from that lower threshold. The
+detector's probability is judged by the service's own `detector_may_flag` (a lower threshold for
+cauda equina, a higher one where the rules ruled the sign out). The
 rules were written against every development set, so "rules alone" is optimistic and what the
 detector adds is understated. The detector's words are not put through the context step here,
 which in the service removes a few more false alarms.
@@ -19,12 +19,26 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from service.assessment import LOWER_THRESHOLDS, SURE_AGAINST_RULES
+from service.assessment import detector_may_flag
 from service.red_flags import CATEGORIES, RedFlagEngine
 from training.artifacts import load_model
 from training.train import DEFAULT_SIGNS, SIGN_THRESHOLD, fit_sign_model
 
 THRESHOLDS = (0.3, 0.4, SIGN_THRESHOLD, 0.6, 0.7, 0.8)
+
+
+def _detector_flags(detected: np.ndarray, ruled_out: np.ndarray, threshold: float) -> np.ndarray:
+    """What the service's detector would consider flagging, at this stored threshold."""
+    return np.array(
+        [
+            [
+                detector_may_flag(category, probability, threshold, out)
+                for category, probability, out in zip(CATEGORIES, row, outs, strict=True)
+            ]
+            for row, outs in zip(detected, ruled_out, strict=True)
+        ],
+        dtype=bool,
+    ).reshape(detected.shape)
 
 
 def leave_one_writer_out(model: Path, data: Path, seed: int = 42) -> pd.DataFrame:
@@ -54,14 +68,7 @@ def leave_one_writer_out(model: Path, data: Path, seed: int = 42) -> pd.DataFram
     traps = (frame["kind"] == "trap").to_numpy()
     rows = []
     for name, flagged in [("rules alone", rules)] + [
-        (
-            f"rules + detector at {t}",
-            rules
-            | (
-                (detected >= [min(t, LOWER_THRESHOLDS.get(c, t)) for c in CATEGORIES])
-                & (~ruled_out | (detected >= SURE_AGAINST_RULES))
-            ),
-        )
+        (f"rules + detector at {t}", rules | _detector_flags(detected, ruled_out, t))
         for t in THRESHOLDS
     ]:
         present = truth.sum(axis=0) > 0  # a small set may lack a category
