@@ -107,11 +107,6 @@ class Assessor:
         """
         return self._detected([text], [prediction.signs], [already], [ruled_out or {}])[0]
 
-    def _detected_sign(self, text: str, category: str, probability: float) -> RedFlag | None:
-        """The detector's flag for one category at this probability, if it stands."""
-        (flags,) = self._detected([text], [{category: probability}], [set()], [{}])
-        return flags[0] if flags else None
-
     def _detected(
         self,
         texts: list[str],

@@ -118,5 +118,11 @@ def test_only_a_very_sure_detection_stands_when_the_context_step_rules_its_words
     predictor: Predictor,
 ) -> None:
     assessor = Assessor(predictor, _EverythingElsewhere.from_file())
-    assert assessor._detected_sign(UNRULED, "cauda_equina", probability=SURE) is not None
-    assert assessor._detected_sign(UNRULED, "cauda_equina", probability=SURE - 0.01) is None
+
+    def detected(probability: float) -> list:
+        prediction = predictor.predict_one(UNRULED)
+        sure = dataclasses.replace(prediction, signs={"cauda_equina": probability})
+        return assessor.detected_signs(UNRULED, sure, set())
+
+    assert detected(SURE) != []
+    assert detected(SURE - 0.01) == []
