@@ -380,12 +380,9 @@ class Predictor:
             )
         return predictions
 
-    def sign_terms(self, text: str, category: str, limit: int = 3) -> list[str]:
-        """The word n-grams that pushed the sign detector's `category` up most, strongest first."""
-        return self.sign_terms_many([(text, category)], limit)[0]
-
     def sign_terms_many(self, items: list[tuple[str, str]], limit: int = 3) -> list[list[str]]:
-        """sign_terms for each (text, category), the texts' features computed together."""
+        """For each (text, category), the word n-grams that pushed the sign detector's category
+        up most, strongest first; the texts' features computed together."""
         terms = []
         for begin in range(0, len(items), BATCH_CHUNK):
             chunk = items[begin : begin + BATCH_CHUNK]
@@ -404,12 +401,9 @@ class Predictor:
                 )
         return terms
 
-    def sign_sentence(self, text: str, category: str) -> tuple[int, int]:
-        """The sentence the sign detector scores highest for `category`, as (start, end)."""
-        return self.sign_sentences([(text, category)])[0]
-
     def sign_sentences(self, items: list[tuple[str, str]]) -> list[tuple[int, int]]:
-        """sign_sentence for each (text, category), all the sentences scored together."""
+        """For each (text, category), the sentence the sign detector scores highest for the
+        category, as (start, end); all the sentences scored together."""
         spans = [
             [m.span() for m in _SENTENCE.finditer(text)] or [(0, len(text))] for text, _ in items
         ]
