@@ -13,15 +13,12 @@ def normalise(text: str) -> str:
     # " ".join(text.split()) is re.sub(r"\s+", " ", text).strip() (str.split and the regex's
     # \s take the same characters as whitespace: tests/training/test_text.py checks every
     # one), at a quarter of the cost.
-    if text.isascii():  # NFKC, the translation and casefold change nothing else in ASCII
-        return " ".join(text.lower().split())
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE).casefold()
-    return " ".join(text.split())
+    return " ".join(normalised_words(text))
 
 
 def normalised_words(text: str) -> list[str]:
     """normalise(text).split(), without joining the words only to split them again (the
     serving side reads a text word by word)."""
-    if text.isascii():
+    if text.isascii():  # NFKC, the translation and casefold change nothing else in ASCII
         return text.lower().split()
-    return normalise(text).split()
+    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE).casefold().split()
