@@ -62,6 +62,14 @@ _WRITER_COMPLAINT = re.compile(
     r"\b(ask|asking|write|writing)\s+(about|for|regarding)\s+(me|myself)\b|\bmy\s+(sciatica|lumbago)\b",
     _FLAGS,
 )
+# The writer says plainly that they ask about themselves, whoever else the text is about:
+# "My wife is pregnant ... I'm asking for me", "But I write for me, not him".
+_WRITER_FOCUS = re.compile(
+    r"\b(ask|asking|write|writing|posting|here|enquiring|this\s+is)\s+(for|about|regarding)\s+"
+    r"(me|myself|my\s+own\s+(back|pain|symptoms))\b(?!\s+and\b)|"
+    r"\b(back\s+pain|pain|problem)\s+is\s+mine\b|\bfor\s+me,?\s+not\s+(him|her|them)\b",
+    _FLAGS,
+)
 _RELATIVE = (
     r"(father|mother|dad|daddy|mum|mummy|mom|mommy|parents?|brother|sister|grand\w+|gran|nan|"
     r"nana|granny|aunt|auntie|uncle|cousin|son|daughter|husband|wife|partner|boyfriend|"
@@ -707,12 +715,13 @@ class Reading:
 
     def writer_and_relative(self) -> tuple[int, int]:
         """Where the writer first describes pain of their own (-1: nowhere) and where a
-        relative is first named (the text's length: nowhere), read once for all its signs."""
+        relative is first named (the text's length: nowhere, or the writer says they ask
+        about themselves), read once for all its signs."""
         if self._writer is None:
             text = self.text
             start = _first_start(_WRITER_COMPLAINT_RE2, self)
             complaint = None if start is None else _WRITER_COMPLAINT.search(text, start)
-            relative = _RELATIVE_NOUN.search(text)
+            relative = None if _WRITER_FOCUS.search(text) else _RELATIVE_NOUN.search(text)
             self._writer = (
                 complaint.start() if complaint else -1,
                 relative.start() if relative else len(text),

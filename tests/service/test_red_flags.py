@@ -278,6 +278,22 @@ def test_a_third_persons_sign_counts_when_a_relative_was_named_first(engine) -> 
     assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
 
 
+def test_a_relatives_sign_is_not_the_writers_who_says_they_ask_about_themselves(engine) -> None:
+    text = (
+        "My brother is 28, he has the pain in his back and a high fever. But I write for me, "
+        "not him. I have back pain too after we moved furniture."
+    )
+    assert engine.find(text) == []
+
+
+def test_asking_about_oneself_and_a_relative_keeps_the_relatives_signs(engine) -> None:
+    text = (
+        "My son hurt his back lifting. Today he's dragging his left foot. I'm asking for me "
+        "and him, I have a bad back too."
+    )
+    assert "neurological_deficit" in {f.category for f in engine.find(text)}
+
+
 def test_someone_who_told_the_writer_about_their_own_sign_does_not_take_it(engine) -> None:
     text = "This morning I did not even know when toilet came out, it was my wife that told me."
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
