@@ -108,6 +108,27 @@ _WRITER_WORD = re.compile(
 )
 
 
+# What a relative saw or measured of the writer: "my wife says my face went white" (not a quoted
+# claim: "my sister says 'weight loss is a bad sign'").
+_RELATIVE_REPORTS = re.compile(
+    r"[\w'-]*\s*(says|said|say|noticed|notices|measured|measures|measure|spotted|found|finds|saw|sees)\b"
+    r"(?!\s*['\"‘“:])",
+    _FLAGS,
+)
+_THIRD_PERSON_WORD = re.compile(r"\b(he|she|they|him|her|his|their|he's|she's)\b", _FLAGS)
+_OWNER_NAMED_AGAIN = {
+    "his": re.compile(r"\b(he|he's|him)\b", _FLAGS),
+    "her": re.compile(r"\b(she|she's)\b", _FLAGS),
+}
+
+
+def _told_of_its_owner(cue: str, rest: str) -> bool:
+    """A third person's relative, and the sign is that person's own: "pulling the pram for his
+    granddaughter, he's 84"."""
+    owner = _OWNER_NAMED_AGAIN.get(cue.split(maxsplit=1)[0].lower())
+    return owner is not None and owner.search(rest) is not None
+
+
 # Signs written as a clause of their own ("can't feel ...") are not in a preceding "no" list.
 _CLAUSAL_START = re.compile(
     r"(can'?t|can’t|cannot|can not|couldn'?t|unable|not able|haven'?t|hasn'?t|didn'?t|don'?t|"
@@ -287,6 +308,7 @@ _CONTEXT_LISTS = (
     "negation_before",
     "negation_breakers",
     "negation_after",
+    "negation_answer",
     "negation_list",
     "resolved_history",
     "resolved_history_after",
@@ -309,6 +331,7 @@ class Context:
     negation_before: "Cue"
     negation_breakers: "Cue"
     negation_after: "Cue"
+    negation_answer: "Cue"
     negation_list: "Cue"
     resolved_history: "Cue"
     resolved_history_after: "Cue"
@@ -1015,7 +1038,10 @@ class RedFlagEngine:
                 return True
         # Answers follow questions: "Fever? No." reads past the question mark.
         stop = _STATEMENT_END.search(text, end, end + 60)
-        return bool(context.negation_after.search(reading, end, stop.start() if stop else end + 60))
+        if context.negation_after.search(reading, end, stop.start() if stop else end + 60):
+            return True
+        # In a transcript the answer is the next speaker's line: "Nurse: Any fever?\nCaller: No."
+        return bool(context.negation_answer.search(reading, end, end + 200))
 
     def _general_question(
         self, reading: Reading, sentence_begin: int, end: int, sentence_end: int
@@ -1071,8 +1097,19 @@ class RedFlagEngine:
             relative = _RELATIVE_NOUN.search(cue.group(0))
             if relative and relative.group(0) in patient_relatives():
                 continue
-            if not _FIRST_PERSON.search(wide[cue.end() :]):
-                return "other_person"
+            rest = wide[cue.end() :]
+            if _FIRST_PERSON.search(rest) or _told_of_its_owner(cue.group(0), rest):
+                continue
+            # "My daughter-in-law measure 38.7": a relative reports the sign of a writer who
+            # describes pain of their own.
+            told = _RELATIVE_REPORTS.match(rest)
+            if (
+                told
+                and reading.writer_and_relative()[0] >= 0
+                and not _THIRD_PERSON_WORD.search(rest, told.end())
+            ):
+                continue
+            return "other_person"
         if reading.writer_is_patient(start):
             # A sign told of a third person is someone else's: "a lady with a fractured spine".
             # The sentence, not the clause: "..., and she had a high fever" starts a clause.

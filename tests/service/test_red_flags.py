@@ -220,6 +220,42 @@ def test_a_forms_question_answered_yes_is_a_flag(engine) -> None:
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
 
 
+def test_a_transcripts_question_answered_no_on_the_next_line_is_not_a_flag(engine) -> None:
+    text = (
+        "Nurse: Any numbness around your bottom or between your legs?\n"
+        "Caller: No.\nNurse: And the pain?\nCaller: Low back, since Friday."
+    )
+    assert engine.find(text) == []
+
+
+def test_a_transcripts_no_taken_back_on_the_same_line_stays_a_flag(engine) -> None:
+    text = (
+        "Nurse: Any numbness around your bottom or between your legs?\n"
+        "Caller: No... well, actually a bit when I wipe, since yesterday."
+    )
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_a_chats_question_answered_yes_is_a_flag(engine) -> None:
+    text = "Bot: Can you stand on your heels?\nUser: no\nBot: Is that new?\nUser: yes, 2 days"
+    assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
+
+
+def test_whats_left_after_a_negated_list_counts(engine) -> None:
+    text = "no numb legs no wee probs, just this throbbing in my belly and back"
+    assert {f.category for f in engine.find(text)} == {"vascular"}
+
+
+def test_without_warning_does_not_negate_the_sign_after_it(engine) -> None:
+    text = "Bowels go without any warning and the skin round my bottom has gone numb. Back agony."
+    assert {f.rule for f in engine.find(text)} >= {"ce_saddle_anaesthesia"}
+
+
+def test_a_question_followed_by_it_happened_is_the_writers_sign(engine) -> None:
+    text = "can a slipped disc make u poo urself?? happened at work today"
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
 def test_a_relatives_sign_is_not_the_writers_when_the_writer_describes_their_own_pain(
     engine,
 ) -> None:
@@ -292,6 +328,26 @@ def test_asking_about_oneself_and_a_relative_keeps_the_relatives_signs(engine) -
         "and him, I have a bad back too."
     )
     assert "neurological_deficit" in {f.category for f in engine.find(text)}
+
+
+def test_a_relative_who_measured_the_writers_temperature_does_not_take_the_fever(
+    engine,
+) -> None:
+    text = (
+        "I have 70 years. From one week I have strong pain in my back, the lower side. "
+        "My daughter-in-law measure 38.7 yesterday."
+    )
+    assert {f.category for f in engine.find(text)} == {"infection"}
+
+
+def test_a_relatives_quoted_claim_about_a_sign_is_not_the_writers_sign(engine) -> None:
+    text = "My back aches. My sister says 'fever and back pain is a bad sign'. I feel fine."
+    assert engine.find(text) == []
+
+
+def test_a_third_persons_relative_does_not_take_that_persons_sign(engine) -> None:
+    text = "My dad's back went while he was pulling the pram for his granddaughter, he's 84."
+    assert {f.category for f in engine.find(text)} == {"fracture"}
 
 
 def test_someone_who_told_the_writer_about_their_own_sign_does_not_take_it(engine) -> None:
