@@ -236,6 +236,18 @@ def test_a_transcripts_no_taken_back_on_the_same_line_stays_a_flag(engine) -> No
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
 
 
+def test_a_chats_question_answered_with_a_relatives_name_is_not_a_flag(engine) -> None:
+    text = (
+        "Bot: Have you had cancer in the past?\nUser: my mum did\nBot: Any weight loss?\nUser: no"
+    )
+    assert engine.find(text) == []
+
+
+def test_a_fever_that_is_all_over_now_is_not_a_flag(engine) -> None:
+    text = "Had flu a fortnight ago with a high temp, all over now. Lower back sore from the sofa."
+    assert engine.find(text) == []
+
+
 def test_a_chats_question_answered_yes_is_a_flag(engine) -> None:
     text = "Bot: Can you stand on your heels?\nUser: no\nBot: Is that new?\nUser: yes, 2 days"
     assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
