@@ -268,6 +268,11 @@ def test_a_question_followed_by_it_happened_is_the_writers_sign(engine) -> None:
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
 
 
+def test_a_general_question_followed_by_when_it_started_is_the_writers_sign(engine) -> None:
+    text = "Is sweating at night with back pain a bad sign? I'm 52 and it started last week."
+    assert {f.category for f in engine.find(text)} == {"infection"}
+
+
 def test_a_relatives_sign_is_not_the_writers_when_the_writer_describes_their_own_pain(
     engine,
 ) -> None:
