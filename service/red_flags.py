@@ -512,7 +512,7 @@ def _patterns(patterns: Any, where: str) -> list[re.Pattern[str]]:
                 "matching, so write patterns in lowercase."
             )
         try:
-            compiled.append(re.compile(pattern.replace(" ", r"[ \t]+")))
+            compiled.append(re.compile(_spaces_as_runs(pattern)))
         except re.error as err:
             raise RulesError(f"{where}: pattern {pattern!r} does not compile: {err}.") from None
         if compiled[-1].fullmatch(""):
@@ -520,6 +520,19 @@ def _patterns(patterns: Any, where: str) -> list[re.Pattern[str]]:
                 f"{where}: pattern {pattern!r} matches empty text, so it would match anywhere."
             )
     return compiled
+
+
+def _spaces_as_runs(pattern: str) -> str:
+    """A literal space stands for a run of spaces or tabs; inside a character class, for a
+    space or a tab ("[- ]" must not become a class that ends early)."""
+    return "".join(
+        r"[ \t]+"
+        if token == " "
+        else token.replace(" ", " \\t")
+        if token.startswith("[")
+        else token
+        for _, token in _tokens(pattern)
+    )
 
 
 def _compile(patterns: Any, where: str) -> re.Pattern[str]:

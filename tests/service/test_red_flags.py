@@ -70,6 +70,17 @@ def test_a_pattern_with_capitals_is_refused() -> None:
         parse_rules(broken(patterns=["Fever"]))
 
 
+def test_a_space_inside_a_character_class_stays_inside_it() -> None:
+    document = broken(patterns=[r"\bpost[- ]*void\b"])
+    for key in ("requires", "unless"):
+        document["rules"][0].pop(key, None)
+    rules, context = parse_rules(document)
+    engine = RedFlagEngine(rules[:1], context)
+    assert [f.evidence for f in engine.find("Bladder scan: postvoid residual 600 ml.")] == [
+        "postvoid"
+    ]
+
+
 def test_a_missing_rules_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="rules file not found"):
         RedFlagEngine.from_file(tmp_path / "missing.yaml")
