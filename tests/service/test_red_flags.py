@@ -259,6 +259,29 @@ def test_a_fever_that_is_all_over_now_is_not_a_flag(engine) -> None:
     assert engine.find(text) == []
 
 
+def test_a_transcripts_answer_may_start_with_a_filler(engine) -> None:
+    text = "Nurse: You said you fainted?\nCaller: Oh, no, not now, that was years ago at school."
+    assert engine.find(text) == []
+
+
+def test_leaks_on_sneezing_since_childbirth_are_not_a_flag(engine) -> None:
+    text = "I've leaked a bit when I sneeze since my second baby, no worse. Back sore from lifting."
+    assert engine.find(text) == []
+
+
+def test_leaks_on_sneezing_since_the_back_went_are_a_flag(engine) -> None:
+    text = "Since my back went on Friday I leak when I sneeze, that never happened before."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_a_list_introduced_by_a_colon_is_not_the_writers_signs(engine) -> None:
+    text = (
+        "My GP asks the same list every time: any bladder problems, any numbness in the saddle "
+        "area, any fever. Every time I say no."
+    )
+    assert engine.find(text) == []
+
+
 def test_a_chats_question_answered_yes_is_a_flag(engine) -> None:
     text = "Bot: Can you stand on your heels?\nUser: no\nBot: Is that new?\nUser: yes, 2 days"
     assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
