@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from service.red_flags import (
     _COMPLAINT,
     _PATIENT_RELATIVE,
+    _RELATIVE_NOUN,
     _SENTENCE_END,
     _WRITER_COMPLAINT,
     Reading,
@@ -154,3 +155,11 @@ def test_patient_relatives_are_those_of_the_plain_definition(
 ) -> None:
     reading = Reading(text, engine._cues)
     assert engine._patient_relatives(reading) == plain_patient_relatives(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrases([*RELATIVES_AND_COMPLAINTS, "stepdad", "grand", "ſon", "x" * 120], " .,?\n'", 2))
+def test_first_relative_is_where_re_finds_it(engine: RedFlagEngine, text: str) -> None:
+    relative = _RELATIVE_NOUN.search(text)
+    found = Reading(text, engine._cues).writer_and_relative()[1]
+    assert found == (relative.start() if relative else len(text))
