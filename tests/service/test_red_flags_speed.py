@@ -8,11 +8,15 @@ from hypothesis import strategies as st
 from service.red_flags import (
     _COMPLAINT,
     _PATIENT_RELATIVE,
+    _PATIENT_RELATIVE_RE2,
     _RELATIVE_NOUN,
+    _RELATIVE_NOUN_RE2,
     _SENTENCE_END,
     _WRITER_COMPLAINT,
+    _WRITER_COMPLAINT_RE2,
     Reading,
     RedFlagEngine,
+    _first_start,
     ends_only,
     loosened,
 )
@@ -163,3 +167,24 @@ def test_first_relative_is_where_re_finds_it(engine: RedFlagEngine, text: str) -
     relative = _RELATIVE_NOUN.search(text)
     found = Reading(text, engine._cues).writer_and_relative()[1]
     assert found == (relative.start() if relative else len(text))
+
+
+# Letters `re` matches to ASCII ones when ignoring case (ı, ſ, İ), others it does not (é, µ),
+# a decimal digit, a combining mark, a symbol a rule names and spaces outside ASCII.
+NON_ASCII = ["\u0131", "\u017f", "\u0130", "é", "µ", "\u0663", "\u0307", "→", "°", "\xa0", "\u2028"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrases([*RELATIVES_AND_COMPLAINTS, *NON_ASCII, "i'm 34 ", "ſon"], " .,?\n'é", 2))
+def test_first_start_is_never_after_the_first_match(engine: RedFlagEngine, text: str) -> None:
+    reading = Reading(text, engine._cues)
+    for pattern, prefilter in (
+        (_WRITER_COMPLAINT, _WRITER_COMPLAINT_RE2),
+        (_PATIENT_RELATIVE, _PATIENT_RELATIVE_RE2),
+        (_RELATIVE_NOUN, _RELATIVE_NOUN_RE2),
+    ):
+        first, start = pattern.search(text), _first_start(prefilter, reading)
+        if first is None:
+            assert start is None or pattern.search(text, start) is None
+        else:
+            assert start is not None and start <= first.start()
