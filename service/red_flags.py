@@ -398,10 +398,11 @@ class Cue:
 # Cue lists worth a Hyperscan pass: `re` costs a µs or more on each stretch they are searched in,
 # more than their share of the scan (hypothetical_after and safety_netting add ~3 µs to the scan
 # of a 1,000-character text and save ~2.5 µs on each sign).
-# The others are anchored at the start of a short stretch, where `re` needs under a µs.
+# The others are anchored at the start of a short stretch, where `re` needs under a µs, or, as
+# negation_breakers, only read after a negation cue (~0.2 times per 1,000 characters with signs,
+# where `re` costs ~0.5 µs in all and their share of the scan ~5 µs).
 _FILTERED_CUES = (
     "negation_before",
-    "negation_breakers",
     "negation_after",
     "negation_list",
     "resolved_history",
@@ -474,6 +475,13 @@ class CueScan:
         # `re` need only try those starts. Not the terminators that could match empty text.
         forms = [without_lookarounds(part.pattern) for part in terminators.parts]
         self._stops = None
+        # `re` tries the first terminator first: when it is one character class ("[.!;\n]"),
+        # a start on one of its characters is that one character, with no `re` to run.
+        first = terminators.parts[0].pattern
+        one_class = first.startswith("[") and next(_tokens(first))[1] == first
+        self.one_character_stops = frozenset(
+            char for char in map(chr, range(128)) if one_class and re.fullmatch(first, char)
+        )
         if not any(re.fullmatch(form, "") for form in forms):
             self._stops = PatternSet(
                 [_shadow_pattern(form).encode() for form in forms],
@@ -484,15 +492,16 @@ class CueScan:
     def ends(self, shadow: bytes) -> list[list[int]]:
         """For each cue scanned for, the sorted offsets where a loosened match ends."""
         ends: list[list[int]] = [[] for _ in range(self.size)]
-        for number, _, end in self._set.matches(shadow):
-            ends[number].append(end)
+        self._set.scan(shadow, _collect_end, ends)  # reported in order of end
         return ends
 
     def stop_starts(self, shadow: bytes) -> list[int] | None:
         """The sorted offsets where a terminator may start, or None when not scanned for."""
         if self._stops is None:
             return None
-        return sorted({start for _, start, _ in self._stops.matches(shadow)})
+        starts: set[int] = set()
+        self._stops.scan(shadow, _collect_start, starts)
+        return sorted(starts)
 
 
 def _patterns(patterns: Any, where: str) -> list[re.Pattern[str]]:
@@ -589,16 +598,30 @@ def _hits(prefilter: Any, shadow: bytes, last_end: int | None = None) -> Iterato
 # The RE2 forms of the whole-text patterns that `_patient_relatives` reads.
 _WRITER_COMPLAINT_RE2 = _prefilter(_WRITER_COMPLAINT, "_WRITER_COMPLAINT")
 _PATIENT_RELATIVE_RE2 = _prefilter(_PATIENT_RELATIVE, "_PATIENT_RELATIVE")
+# `re` reads a 1,000-character text that names no relative in ~100 µs (the alternation with
+# `\w+` tails tried at every word); RE2 says where the first one can start in a few.
+_RELATIVE_NOUN_RE2 = _prefilter(_RELATIVE_NOUN, "_RELATIVE_NOUN")
+
+
+# The non-ASCII characters that `re` with IGNORECASE matches to an ASCII letter and that
+# folding keeps (the Kelvin sign "K" folds to "k"): found by trying every code point. In a
+# folded text without them, a lowercase pattern finds the same with or without IGNORECASE.
+_CASELESS_ASCII = ("\u0130", "\u0131", "\u017f")
+# Read for most signs, and twice as fast without IGNORECASE (~3 µs on 150 characters).
+_THIRD_PERSON_LOWERCASE = re.compile(_THIRD_PERSON.pattern)
 
 
 def _first_start(prefilter: Any, reading: "Reading") -> int | None:
-    """Where `re` can start to search a text for a pattern of this module: no match begins
-    before; None when there is no match at all.
+    """Where `re` can start to search a text for a pattern of this module (_WRITER_COMPLAINT,
+    _PATIENT_RELATIVE, _RELATIVE_NOUN): no match begins before; None when there is no match
+    at all.
 
     RE2 finds the pattern without its look-arounds in the shadow in a few µs, where `re` reads
-    a whole text without a match in ~40-60 µs. Only in ASCII texts: these patterns ignore case,
-    and then `re` also matches "ſ" for "s" and "ı" for "i", which the shadow writes as "x"."""
-    if not reading.text.isascii():
+    a whole text without a match in ~40-60 µs (~150 µs in a text with an "é"). The shadow
+    writes each other character as these patterns' `\\w`, `\\s`, `\\d` and `\\b` see it, but
+    they ignore case, and then `re` also matches "ſ" for "s" and "ı" or "İ" for "i", which the
+    shadow writes as "x": texts with one of those are read by `re` from the start."""
+    if reading.caseless:
         return 0
     start = prefilter._regexp.Match(_UNANCHORED, reading.shadow, 0, len(reading.shadow))[0][0]
     return None if start < 0 else start
@@ -687,6 +710,16 @@ def _collect_match(
     found.append((index, start, end))
 
 
+# Hyperscan calls back into Python for every match (~30 cue ends and ~25 terminator starts in
+# 1,000 characters with signs): these keep only what is read, where it is read from.
+def _collect_end(index: int, start: int, end: int, flags: int, ends: list[list[int]]) -> None:
+    ends[index].append(end)
+
+
+def _collect_start(index: int, start: int, end: int, flags: int, starts: set[int]) -> None:
+    starts.add(start)
+
+
 class PatternSet:
     """Where many patterns match a text, found in one pass by Hyperscan.
 
@@ -727,20 +760,27 @@ class PatternSet:
     def matches(self, text: bytes) -> list[tuple[int, int, int]]:
         """(id, start, end) of every match (start 0 without HS_FLAG_SOM_LEFTMOST)."""
         found: list[tuple[int, int, int]] = []
-        self._database.scan(
-            text, match_event_handler=_collect_match, context=found, scratch=self._space()
-        )
+        self.scan(text, _collect_match, found)
         return found
+
+    def scan(self, text: bytes, handler: Callable[..., None], context: Any) -> None:
+        """Call handler(id, start, end, flags, context) for every match, in order of end."""
+        self._database.scan(
+            text, match_event_handler=handler, context=context, scratch=self._space()
+        )
 
 
 class Reading:
     """One folded text, with what the context step finds in it once for all its signs."""
 
-    __slots__ = ("_breaks", "_scan", "_stops", "_writer", "cue_ends", "shadow", "text")
+    __slots__ = ("_breaks", "_scan", "_stops", "_writer", "caseless", "cue_ends", "shadow", "text")
 
     def __init__(self, text: str, scan: CueScan, shadow: bytes | None = None) -> None:
         self.text = text
         self.shadow = ascii_shadow(text) if shadow is None else shadow
+        # Whether `re` ignoring case reads letters here that the shadow writes as "x" ("ſ"
+        # for "s"): then patterns that ignore case keep it, and RE2 cannot say where they start.
+        self.caseless = not text.isascii() and any(char in text for char in _CASELESS_ASCII)
         self._scan = scan
         # For each cue scanned for, the sorted offsets where a loosened match ends; None until
         # a sign's context needs them (`scan_cues`).
@@ -757,7 +797,17 @@ class Reading:
             text = self.text
             start = _first_start(_WRITER_COMPLAINT_RE2, self)
             complaint = None if start is None else _WRITER_COMPLAINT.search(text, start)
-            relative = None if _WRITER_FOCUS.search(text) else _RELATIVE_NOUN.search(text)
+            start = _first_start(_RELATIVE_NOUN_RE2, self)
+            relative = None if start is None else _RELATIVE_NOUN.search(text, start)
+            # Only where it would change who the patient is (a relative named before the
+            # writer's own pain) is the whole text read for "I'm asking for me".
+            if (
+                complaint
+                and relative
+                and relative.start() < complaint.start()
+                and _WRITER_FOCUS.search(text)
+            ):
+                relative = None
             self._writer = (
                 complaint.start() if complaint else -1,
                 relative.start() if relative else len(text),
@@ -784,8 +834,14 @@ class Reading:
                 found = [m.span() for m in pattern.finditer(text)]
             else:  # what finditer finds: the first match from each start after the last match
                 found, searched_to = [], 0
+                single = self._scan.one_character_stops
                 for start in starts:
-                    if start >= searched_to and (match := pattern.match(text, start)):
+                    if start < searched_to:
+                        continue
+                    if text[start] in single:
+                        found.append((start, start + 1))
+                        searched_to = start + 1
+                    elif match := pattern.match(text, start):
                         found.append(match.span())
                         searched_to = match.end()
             self._stops = [a for a, _ in found], [b for _, b in found]
@@ -1127,7 +1183,8 @@ class RedFlagEngine:
             # A sign told of a third person is someone else's: "a lady with a fractured spine".
             # The sentence, not the clause: "..., and she had a high fever" starts a clause.
             told = text[max(sentence_begin, start - 250) : end]
-            for cue in _THIRD_PERSON.finditer(told):
+            third_person = _THIRD_PERSON if reading.caseless else _THIRD_PERSON_LOWERCASE
+            for cue in third_person.finditer(told):
                 rest = told[cue.end() :]
                 if not _WRITER_WORD.search(rest) and not _REPORTER.match(rest):
                     return "other_person"

@@ -6,13 +6,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.red_flags import (
+    _CASELESS_ASCII,
     _COMPLAINT,
     _PATIENT_RELATIVE,
+    _PATIENT_RELATIVE_RE2,
+    _RELATIVE_NOUN,
+    _RELATIVE_NOUN_RE2,
     _SENTENCE_END,
+    _THIRD_PERSON,
+    _THIRD_PERSON_LOWERCASE,
     _WRITER_COMPLAINT,
+    _WRITER_COMPLAINT_RE2,
     Reading,
     RedFlagEngine,
+    _first_start,
     ends_only,
+    fold,
     loosened,
 )
 
@@ -154,3 +163,59 @@ def test_patient_relatives_are_those_of_the_plain_definition(
 ) -> None:
     reading = Reading(text, engine._cues)
     assert engine._patient_relatives(reading) == plain_patient_relatives(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrases([*RELATIVES_AND_COMPLAINTS, "stepdad", "grand", "ſon", "x" * 120], " .,?\n'", 2))
+def test_first_relative_is_where_re_finds_it(engine: RedFlagEngine, text: str) -> None:
+    relative = _RELATIVE_NOUN.search(text)
+    found = Reading(text, engine._cues).writer_and_relative()[1]
+    assert found == (relative.start() if relative else len(text))
+
+
+# Letters `re` matches to ASCII ones when ignoring case (ı, ſ, İ), others it does not (é, µ),
+# a decimal digit, a combining mark, a symbol a rule names and spaces outside ASCII.
+NON_ASCII = ["\u0131", "\u017f", "\u0130", "é", "µ", "\u0663", "\u0307", "→", "°", "\xa0", "\u2028"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrases([*RELATIVES_AND_COMPLAINTS, *NON_ASCII, "i'm 34 ", "ſon"], " .,?\n'é", 2))
+def test_first_start_is_never_after_the_first_match(engine: RedFlagEngine, text: str) -> None:
+    reading = Reading(text, engine._cues)
+    for pattern, prefilter in (
+        (_WRITER_COMPLAINT, _WRITER_COMPLAINT_RE2),
+        (_PATIENT_RELATIVE, _PATIENT_RELATIVE_RE2),
+        (_RELATIVE_NOUN, _RELATIVE_NOUN_RE2),
+    ):
+        first, start = pattern.search(text), _first_start(prefilter, reading)
+        if first is None:
+            assert start is None or pattern.search(text, start) is None
+        else:
+            assert start is not None and start <= first.start()
+
+
+def test_folded_text_has_no_other_letter_that_ignorecase_reads_as_ascii() -> None:
+    """Every code point, folded: only _CASELESS_ASCII are read as an ASCII letter by `re`
+    ignoring case (so a lowercase pattern without IGNORECASE finds the same elsewhere)."""
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    found = set()
+    for code in range(0x80, 0x110000):
+        folded = fold(chr(code))
+        if not folded.isascii():
+            found.update(char for char in folded if letter.match(char))
+    assert found == set(_CASELESS_ASCII)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    phrases(
+        ["she", "he's", "a man", "the old lady", "one guy", "HE", "K", "é", "ı", "’s"], " .,'", 2
+    )
+)
+def test_third_person_lowercase_finds_what_ignorecase_finds(text: str) -> None:
+    folded = fold(text)
+    reading = Reading(folded, None, b"")  # type: ignore[arg-type]  # no cue scan needed
+    if not reading.caseless:
+        expected = [m.span() for m in _THIRD_PERSON.finditer(folded)]
+        assert [m.span() for m in _THIRD_PERSON_LOWERCASE.finditer(folded)] == expected
+    assert reading.caseless == any(char in folded for char in "ıİſ")
