@@ -307,6 +307,45 @@ def test_a_general_question_followed_by_when_it_started_is_the_writers_sign(engi
     assert {f.category for f in engine.find(text)} == {"infection"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can't say I haven't been sweating through the sheets every night. Back bad a fortnight.",
+        "Not that I didn't faint - I did, on the stairs, briefly. Back grim for a week.",
+    ],
+)
+def test_a_double_negative_affirms_the_sign(engine, text: str) -> None:
+    assert engine.find(text)
+
+
+def test_a_sign_said_on_the_ward_still_counts(engine) -> None:
+    text = "Went down like a sack of spuds on the ward this morning, out cold. Back sore for days."
+    assert "vascular" in {f.category for f in engine.find(text)}
+
+
+def test_working_on_a_cancer_ward_is_not_a_history_of_cancer(engine) -> None:
+    assert engine.find("I'm a nurse on a cancer ward and my lower back aches after shifts.") == []
+
+
+def test_a_fall_from_metres_onto_a_mat_is_major_trauma(engine) -> None:
+    text = "I'm 41 and fell off the top of the climbing wall, about 4 metres, onto the mat. Agony."
+    assert {f.category for f in engine.find(text)} == {"fracture"}
+
+
+def test_a_small_fall_onto_a_mat_is_not_major_trauma(engine) -> None:
+    assert engine.find("Slipped at judo and landed onto the mat, 25, back a bit stiff.") == []
+
+
+def test_night_sweats_that_are_not_hot_flushes_count(engine) -> None:
+    text = "Sweats at night soaking the pillow and it's not hot flushes, I know those. Back aches."
+    assert {f.category for f in engine.find(text)} == {"infection"}
+
+
+def test_asking_when_a_sign_goes_back_to_normal_does_not_resolve_it(engine) -> None:
+    text = "how long does it take for foot drop to go back to normal? mine started tuesday"
+    assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
+
+
 def test_a_relatives_sign_is_not_the_writers_when_the_writer_describes_their_own_pain(
     engine,
 ) -> None:
