@@ -346,6 +346,16 @@ def test_asking_when_a_sign_goes_back_to_normal_does_not_resolve_it(engine) -> N
     assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
 
 
+def test_weight_loss_without_dieting_typed_without_apostrophes_counts(engine) -> None:
+    text = "trousers hanging off me and i havent been dieting at all, low back pain for weeks"
+    assert {f.category for f in engine.find(text)} == {"malignancy"}
+
+
+def test_getting_thin_is_weight_loss(engine) -> None:
+    text = "Since summer my back is hurting and he is getting thin, he eats the same."
+    assert {f.category for f in engine.find(text)} == {"malignancy"}
+
+
 def test_a_relatives_sign_is_not_the_writers_when_the_writer_describes_their_own_pain(
     engine,
 ) -> None:
