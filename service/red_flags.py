@@ -80,7 +80,7 @@ _PATIENT_RELATIVE = re.compile(
     rf"(?:\b(?:my|our)\s+(?:\w+\s+)?|^\W*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b", _FLAGS
 )
 _COMPLAINT = re.compile(
-    r"\b(back|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
+    r"\b(back|backache|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
     r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|screams?|crying|bent|can'?t\s+get\s+up)\b",
     _FLAGS,
 )
@@ -1168,6 +1168,14 @@ class RedFlagEngine:
                 continue
             rest = wide[cue.end() :]
             if _FIRST_PERSON.search(rest) or _told_of_its_owner(cue.group(0), rest):
+                continue
+            # The patient the message is about is named between: "found by his carer, my
+            # grandfather (92) has ..." (rare: the whole text is read only here).
+            if (
+                (subject := _PATIENT_RELATIVE.search(text))
+                and subject.group(1) in (patient_relatives())
+                and any(m.group(0) == subject.group(1) for m in _RELATIVE_NOUN.finditer(rest))
+            ):
                 continue
             # "My daughter-in-law measure 38.7": a relative reports the sign of a writer who
             # describes pain of their own.

@@ -356,6 +356,48 @@ def test_getting_thin_is_weight_loss(engine) -> None:
     assert {f.category for f in engine.find(text)} == {"malignancy"}
 
 
+def test_the_patient_named_after_someone_elses_mention_keeps_the_sign(engine) -> None:
+    text = (
+        "Found on the bathroom floor by his carer this morning, my grandfather (92) has a "
+        "temperature of 38.3. He keeps reaching for his lower back."
+    )
+    assert {f.category for f in engine.find(text)} >= {"fracture", "infection"}
+
+
+def test_a_relative_with_a_backache_is_the_patient(engine) -> None:
+    text = "My mother is 83 and on chemotherapy tablets. She has a new backache since this morning."
+    assert "malignancy" in {f.category for f in engine.find(text)}
+
+
+def test_no_joke_is_not_a_joke(engine) -> None:
+    text = "no joke my butt cheeks feel like they're asleep. back pain since moving a fridge"
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_what_isnt_normal_does_not_negate_the_sign_after_it(engine) -> None:
+    text = (
+        "tired after nights is normal, what isn't normal is my right foot flopping down. back bad"
+    )
+    assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
+
+
+def test_weakness_worse_each_day_after_deadlifts_is_a_sign(engine) -> None:
+    text = "back went doing deadlifts and now my right leg is going weak and worse each day"
+    assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
+
+
+def test_a_relatives_shed_is_not_the_relative(engine) -> None:
+    text = "fell off the roof of my mate's shed (about 2 metres) onto the patio at his 40th. ouch"
+    assert {f.category for f in engine.find(text)} == {"fracture"}
+
+
+def test_a_question_followed_by_its_been_going_on_since_is_the_writers(engine) -> None:
+    text = (
+        "Is a throbbing in the belly with a backache an emergency? it's been going on since dinner"
+    )
+    assert {f.category for f in engine.find(text)} == {"vascular"}
+
+
 def test_a_relatives_sign_is_not_the_writers_when_the_writer_describes_their_own_pain(
     engine,
 ) -> None:
