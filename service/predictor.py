@@ -11,7 +11,7 @@ import re
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -22,6 +22,8 @@ from training.artifacts import ModelBundle, load_model
 from training.text import normalise, normalised_words
 
 EXPLANATION_TERMS = 8
+# From this many texts, explaining them together is cheaper than one by one.
+EXPLAIN_TOGETHER = 8
 # Texts scored together: large enough to share numpy's per-call cost, small enough that the
 # per-feature temporaries stay a few MiB (they would not go back to the OS).
 BATCH_CHUNK = 64
@@ -349,12 +351,19 @@ class Predictor:
         if not texts:
             return []
         features = self._features(texts)
-        columns, values = features.columns, features.values
+        rows = self._scores(features).tolist()
+        probabilities = [self._probabilities(row) for row in rows]
+        tops = [p.index(max(p)) for p in probabilities]
         predictions = []
-        for bounds, row in zip(features.bounds, self._scores(features).tolist(), strict=True):
-            p = self._probabilities(row)
-            confidence = max(p)
-            best = p.index(confidence)
+        for bounds, row, p, best, explanation in zip(
+            features.bounds,
+            rows,
+            probabilities,
+            tops,
+            self._explain_many(features, tops),
+            strict=True,
+        ):
+            confidence = p[best]
             scope = None if self._scope_column is None else _sigmoid(row[self._scope_column])
             abstained = bool(
                 bounds[-1] == bounds[0]  # no known feature at all
@@ -366,7 +375,6 @@ class Predictor:
                 )
             )
             signs = map(_sigmoid, row[self._first_sign_column :])
-            words = slice(bounds[0], bounds[1])  # the word block comes first
             predictions.append(
                 Prediction(
                     condition=None if abstained else self.labels[best],
@@ -374,7 +382,7 @@ class Predictor:
                     abstained=abstained,
                     confidence=confidence,
                     scope=scope,
-                    explanation=self._explain(columns[words], values[words], best),
+                    explanation=explanation,
                     signs=dict(zip(self.sign_categories, signs, strict=True)),
                 )
             )
@@ -448,4 +456,52 @@ class Predictor:
             Term(names[j], round(-w, 4))
             for j, w in zip(idx[top].tolist(), pull[top].tolist(), strict=True)
             if w < 0
+        ]
+
+    def _explain_many(self, features: _Features, tops: list[int]) -> list[list[Term]]:
+        """_explain for each text of `features` (whose top label is in `tops`), with a dozen
+        numpy calls for all of them instead of five per text.
+
+        One sort by push, then a stable one by text, ranks every text's terms. Where a text's
+        strongest terms and the next one hold no tie, their set and order are the only ones
+        possible, so they are what _explain gives; a text with such a tie goes through _explain
+        itself, whose numpy partition and sort order ties in their own way.
+        """
+        columns, values, count = features.columns, features.values, len(tops)
+        if count < EXPLAIN_TOGETHER:
+            return [
+                self._explain(columns[b[0] : b[1]], values[b[0] : b[1]], best)
+                for b, best in zip(features.bounds, tops, strict=True)
+            ]
+        bounds = np.array(features.bounds)
+        sizes = bounds[:, 1] - bounds[:, 0]  # each text's word block comes first
+        begins = np.cumsum(sizes) - sizes  # where each text's terms begin in `pull`
+        text = np.repeat(np.arange(count, dtype=np.int16), sizes)  # int16: a radix sort below
+        rank = np.arange(len(text)) - np.repeat(begins, sizes)  # a term's place in its text
+        at = rank + np.repeat(bounds[:, 0], sizes)
+        idx, pull = columns[at], values[at]
+        pull *= self._pull[np.repeat(tops, sizes), idx]  # each text's pulls for its top label
+        order = np.argsort(pull)
+        order = order[np.argsort(text[order], kind="stable")]
+        pull, idx = pull[order], idx[order]
+        tied = set(
+            text[1:][
+                (pull[1:] == pull[:-1])
+                & (text[1:] == text[:-1])
+                & (rank[1:] <= EXPLANATION_TERMS)  # the strongest terms and the next one
+            ].tolist()
+        )
+        # Each text's strongest terms that push its label up (w < 0: a prefix of its terms).
+        kept = (rank < EXPLANATION_TERMS) & (pull < 0)
+        names = map(self._term_names.__getitem__, idx[kept].tolist())
+        weights = map(round, (-pull[kept]).tolist(), repeat(4))
+        terms = list(map(Term._make, zip(names, weights, strict=True)))
+        ends = np.cumsum(np.bincount(text[kept], minlength=count)).tolist()
+        return [
+            self._explain(columns[b[0] : b[1]], values[b[0] : b[1]], best)
+            if i in tied
+            else terms[end - size : end]
+            for i, (b, best, end, size) in enumerate(
+                zip(features.bounds, tops, ends, np.diff(ends, prepend=0).tolist(), strict=True)
+            )
         ]
