@@ -117,6 +117,9 @@ class Assessor:
         """detected_signs for many texts, in order: the detector's words and evidence sentences
         for all of them are scored together (a few numpy calls instead of a few per flag)."""
         threshold = self.predictor.sign_threshold
+        # No category may flag below this: most of a batch's probabilities stop at this one
+        # comparison instead of a call of detector_may_flag.
+        floor = min([threshold, *LOWER_THRESHOLDS.values()])
         # (text, category, whether its words must survive the context step): below SURE, and
         # always when the rules gave the sign to someone else ("my mum had breast cancer years
         # ago" reads to the detector like the writer's own past cancer).
@@ -126,7 +129,8 @@ class Assessor:
                 zip(signs, already, ruled_out, strict=True)
             )
             for category, probability in text_signs.items()
-            if category not in flagged
+            if probability >= floor
+            and category not in flagged
             and detector_may_flag(category, probability, threshold, category in out)
         ]
         flags: list[list[RedFlag]] = [[] for _ in texts]
