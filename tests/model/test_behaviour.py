@@ -105,3 +105,25 @@ def test_explanation_names_words_from_the_text(predictor: Predictor) -> None:
     terms = [term.term for term in predictor.predict_one(SCIATICA).explanation]
     assert terms
     assert all(word in SCIATICA.lower() for term in terms for word in term.split())
+
+
+def test_a_batch_explains_each_text_as_it_is_explained_alone(
+    predictor: Predictor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also where two terms push a label up exactly as much ("lots" and "lots of" occur
+    together in training, so they get the same weight): such ties are ordered as alone."""
+    texts = pd.read_csv(DATASETS / "test.csv", keep_default_na=False)["text"].tolist()
+    alone = [predictor.predict_one(text).explanation for text in texts]
+    one_by_one = predictor._explain
+    tied = []  # the texts of a batch that _explain_many hands to _explain: those with a tie
+
+    def explain(*args: object) -> list:
+        tied.append(args)
+        return one_by_one(*args)
+
+    monkeypatch.setattr(predictor, "_explain", explain)
+    together = [prediction.explanation for prediction in predictor.predict_many(texts)]
+    assert together == alone
+    assert tied
+    # A batch in which no text has a known word.
+    assert predictor.predict_many(["zzzz qqqq"] * 9) == [predictor.predict_one("zzzz qqqq")] * 9

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.predictor import Predictor, _block_ids
+from service.predictor import _ID, Predictor, _block_ids
 from training.text import normalise
 
 # Words the model knows, runs of tokenless words between them, and odd characters.
@@ -32,5 +32,5 @@ def test_fast_ids_match_the_analyzers(predictor: Predictor, texts: list[str]) ->
     found = predictor._ids([text.split() for text in texts])  # no bigram across two texts
     assert len(found) == len(texts)
     for ids, text in zip(found, texts, strict=True):
-        fast = np.sort(np.frombuffer(ids, dtype=np.intp))
+        fast = np.sort(np.frombuffer(ids, dtype=_ID))
         np.testing.assert_array_equal(fast, _slow_ids(predictor, text))

@@ -3,8 +3,10 @@
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -162,6 +164,30 @@ def test_metrics_count_predictions_and_red_flags(client: TestClient) -> None:
     metrics = client.get("/metrics").text
     assert 'triage_red_flags_total{category="cauda_equina"}' in metrics
     assert "triage_request_seconds_bucket" in metrics
+
+
+def _counts(metrics: str, name: str, label: str) -> Counter:
+    found = re.findall(rf'^{name}{{{label}="(\w+)"}} (\S+)$', metrics, re.MULTILINE)
+    return Counter({value: float(count) for value, count in found})
+
+
+def test_metrics_count_every_answer_and_flag_of_a_batch(client: TestClient) -> None:
+    texts = [RED_FLAG, SCIATICA, SCIATICA, "hello", RED_FLAG + " I have had a fever too."]
+    names = [
+        ("triage_predictions_total", "condition"),
+        ("triage_levels_total", "level"),
+        ("triage_red_flags_total", "category"),
+    ]
+    before = client.get("/metrics").text
+    results = client.post("/v1/predict/batch", json={"texts": texts}).json()["results"]
+    after = client.get("/metrics").text
+    added = [_counts(after, *name) - _counts(before, *name) for name in names]
+    assert added == [
+        Counter(r["condition"] or "abstained" for r in results),
+        Counter(r["triage"] for r in results),
+        Counter(flag["category"] for r in results for flag in r["red_flags"]),
+    ]
+    assert added[2]["cauda_equina"] == 2
 
 
 def test_model_endpoint_describes_the_model(client: TestClient) -> None:
