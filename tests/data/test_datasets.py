@@ -121,8 +121,11 @@ def test_out_of_scope_sets_load(name: str) -> None:
 
 def test_evaluation_sets_are_not_in_training(train, test_split) -> None:
     training = set(train.text.str.strip().str.lower())
-    for name in ("test.csv", "red_flags.csv", "out_of_scope.csv"):
+    for name in ("test.csv", "red_flags.csv", "red_flags_fresh.csv", "out_of_scope.csv"):
         held_out = set(read(name).text.str.strip().str.lower())
         assert not training & held_out, name
+    development = set(read("red_flags_dev.csv").text.str.strip().str.lower())
+    for name in ("red_flags.csv", "red_flags_fresh.csv"):
+        assert not development & set(read(name).text.str.strip().str.lower()), name
     out_of_scope_training = set(read("out_of_scope_train.csv").text.str.strip().str.lower())
     assert not out_of_scope_training & set(read("out_of_scope.csv").text.str.strip().str.lower())
