@@ -398,6 +398,40 @@ def test_a_question_followed_by_its_been_going_on_since_is_the_writers(engine) -
     assert {f.category for f in engine.find(text)} == {"vascular"}
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "hubby's been sat on the toilet 40 minutes because he can't go. 3 days of bad back.",
+            "cauda_equina",
+        ),
+        (
+            "drying off, the towel between my legs just doesnt register. lower back sore 3 days",
+            "cauda_equina",
+        ),
+        (
+            "Mum (88) turned over in bed and shouted out. She's had the injection every six months "
+            "for her bones.",
+            "fracture",
+        ),
+        (
+            "lifted my great-grandson out of his high chair and felt something give in my back",
+            "fracture",
+        ),
+        (
+            "he is so thin now, his belt has new holes he made with a nail, and his back hurts",
+            "malignancy",
+        ),
+        (
+            "She's been bent double with her back since Saturday and now her legs just stopped.",
+            "neurological_deficit",
+        ),
+    ],
+)
+def test_signs_told_without_the_textbook_words(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
 def test_a_relatives_sign_is_not_the_writers_when_the_writer_describes_their_own_pain(
     engine,
 ) -> None:
