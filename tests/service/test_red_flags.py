@@ -432,6 +432,17 @@ def test_signs_told_without_the_textbook_words(engine, text: str, category: str)
     assert category in {f.category for f in engine.find(text)}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my legs just stopped hurting after the physio, my back is still stiff",
+        "I still feel full after dinner and my lower back aches",
+    ],
+)
+def test_everyday_phrases_near_the_new_patterns_are_not_signs(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
 def test_a_relatives_sign_is_not_the_writers_when_the_writer_describes_their_own_pain(
     engine,
 ) -> None:
