@@ -437,6 +437,11 @@ def test_signs_told_without_the_textbook_words(engine, text: str, category: str)
     [
         "my legs just stopped hurting after the physio, my back is still stiff",
         "I still feel full after dinner and my lower back aches",
+        "my hair is so thin now and my back aches",
+        "I'm so hot in this flat and my back aches",
+        "I had to ring my daughter after I fell off the step, I'm 45, back sore",
+        "my knee, I can feel it throbbing, and my back aches",
+        "I want to drop 5 kg, my back aches",
     ],
 )
 def test_everyday_phrases_near_the_new_patterns_are_not_signs(engine, text: str) -> None:
