@@ -442,6 +442,7 @@ def test_signs_told_without_the_textbook_words(engine, text: str, category: str)
         "I had to ring my daughter after I fell off the step, I'm 45, back sore",
         "my knee, I can feel it throbbing, and my back aches",
         "I want to drop 5 kg, my back aches",
+        "I was out cold by 9pm after the night shift, back stiff this morning",
     ],
 )
 def test_everyday_phrases_near_the_new_patterns_are_not_signs(engine, text: str) -> None:
