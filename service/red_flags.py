@@ -611,6 +611,14 @@ _CASELESS_ASCII = ("\u0130", "\u0131", "\u017f")
 _THIRD_PERSON_LOWERCASE = re.compile(_THIRD_PERSON.pattern)
 
 
+def _first_match(
+    pattern: re.Pattern[str], prefilter: Any, reading: "Reading"
+) -> re.Match[str] | None:
+    """pattern.search(reading.text), read by `re` only from where RE2 says it can start."""
+    start = _first_start(prefilter, reading)
+    return None if start is None else pattern.search(reading.text, start)
+
+
 def _first_start(prefilter: Any, reading: "Reading") -> int | None:
     """Where `re` can start to search a text for a pattern of this module (_WRITER_COMPLAINT,
     _PATIENT_RELATIVE, _RELATIVE_NOUN): no match begins before; None when there is no match
@@ -795,10 +803,8 @@ class Reading:
         about themselves), read once for all its signs."""
         if self._writer is None:
             text = self.text
-            start = _first_start(_WRITER_COMPLAINT_RE2, self)
-            complaint = None if start is None else _WRITER_COMPLAINT.search(text, start)
-            start = _first_start(_RELATIVE_NOUN_RE2, self)
-            relative = None if start is None else _RELATIVE_NOUN.search(text, start)
+            complaint = _first_match(_WRITER_COMPLAINT, _WRITER_COMPLAINT_RE2, self)
+            relative = _first_match(_RELATIVE_NOUN, _RELATIVE_NOUN_RE2, self)
             # Only where it would change who the patient is (a relative named before the
             # writer's own pain) is the whole text read for "I'm asking for me".
             if (
@@ -1169,11 +1175,11 @@ class RedFlagEngine:
             rest = wide[cue.end() :]
             if _FIRST_PERSON.search(rest) or _told_of_its_owner(cue.group(0), rest):
                 continue
-            # The patient the message is about is named between: "found by his carer, my
-            # grandfather (92) has ..." (rare: the whole text is read only here).
+            # The patient the message is about (the first relative named, a patient whenever
+            # any is) is named between: "found by his carer, my grandfather (92) has ...".
             if (
-                (subject := _PATIENT_RELATIVE.search(text))
-                and subject.group(1) in (patient_relatives())
+                patient_relatives()
+                and (subject := _first_match(_PATIENT_RELATIVE, _PATIENT_RELATIVE_RE2, reading))
                 and any(m.group(0) == subject.group(1) for m in _RELATIVE_NOUN.finditer(rest))
             ):
                 continue
