@@ -45,7 +45,7 @@ _SELF_REFERENCE = re.compile(
 # The writer describing their own pain, anywhere in the text: then the writer is the patient.
 _WRITER_COMPLAINT = re.compile(
     r"\b(my|mine)\s+(own\s+)?(lower?\s+)?(back|legs?|hips?|spine)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
-    r"\bmine\s+(is|are|was|has)\b|\bi'?m\s+the\s+one\s+with\b|"
+    r"\bmine\s+(is|are|was|has)\b(?!\s+\d)|\bi'?m\s+the\s+one\s+with\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve)\s+(had\s+|got\s+)?(a\s+)?(\w+\s+){0,3}(back|legs?|hips?)\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+(just\s+)?got|am\s+having|get)\s+(\w+\s+){0,2}(pain|ache)\b|\bi('?m|\s+am|"
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)|"
@@ -886,6 +886,47 @@ class Reading:
         return begin, finish, self.text[finish] == "?"
 
 
+_WRITERS_OWN = re.compile(r"\b(my|mine)\s+((own|lower|bad|sore)\s+)*$", _FLAGS)
+_BACK_COMPLAINT = re.compile(r"\b(back|backache|backs|spine|spinal|sciatica|lumbago)\b", _FLAGS)
+
+
+def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozenset[str]:
+    """The relatives named shortly before a description of pain, and then the first relative
+    named, usually the message's subject. With `backs_only`, the pain must be a back's and not
+    the writer's own ("my back")."""
+    text = reading.text
+    start = _first_start(_PATIENT_RELATIVE_RE2, reading)
+    if start is None:
+        return frozenset()
+    mentions = list(_PATIENT_RELATIVE.finditer(text, start))
+    if not mentions:
+        return frozenset()
+    patients = set()
+    complaints = _BACK_COMPLAINT if backs_only else _COMPLAINT
+    for mention, following in zip(mentions, [*mentions[1:], None], strict=True):
+        # A complaint is about the relative named last before it ("my father-in-law had an
+        # aneurysm repair, and my husband's back hurts"). Complaints are whole words (or
+        # "can't get up") and never overlap, so the first one from the mention on is one a
+        # scan of the whole text finds: no need to scan all of it (~180 µs).
+        complaint = complaints.search(text, mention.end())
+        while (
+            complaint is not None
+            and backs_only
+            and _WRITERS_OWN.search(text, max(0, complaint.start() - 20), complaint.start())
+        ):
+            complaint = complaints.search(text, complaint.end())
+        if (
+            complaint is not None
+            and complaint.start() < mention.end() + 300
+            and (following is None or following.end() > complaint.start())
+        ):
+            patients.add(mention.group(1))
+    if patients:
+        # The first relative named is usually the subject of the whole message.
+        patients.add(mentions[0].group(1))
+    return frozenset(patients)
+
+
 def _windows(text: str, begin: int, start: int, *counts: int) -> list[int]:
     """For each count, where the last `count` words before text[start] begin, from `begin`."""
     tokens = list(_WORD.finditer(text, begin, start))
@@ -1056,32 +1097,9 @@ class RedFlagEngine:
         not resolved, so this errs towards counting signs), unless the writer describes pain
         of their own.
         """
-        text = reading.text
         if reading.writer_and_relative()[0] >= 0:
             return frozenset()
-        start = _first_start(_PATIENT_RELATIVE_RE2, reading)
-        if start is None:
-            return frozenset()
-        mentions = list(_PATIENT_RELATIVE.finditer(text, start))
-        if not mentions:
-            return frozenset()
-        patients = set()
-        for mention, following in zip(mentions, [*mentions[1:], None], strict=True):
-            # A complaint is about the relative named last before it ("my father-in-law had an
-            # aneurysm repair, and my husband's back hurts"). Complaints are whole words (or
-            # "can't get up") and never overlap, so the first one from the mention on is one a
-            # scan of the whole text finds: no need to scan all of it (~180 µs).
-            complaint = _COMPLAINT.search(text, mention.end())
-            if (
-                complaint is not None
-                and complaint.start() < mention.end() + 300
-                and (following is None or following.end() > complaint.start())
-            ):
-                patients.add(mention.group(1))
-        if patients:
-            # The first relative named is usually the subject of the whole message.
-            patients.add(mentions[0].group(1))
-        return frozenset(patients)
+        return _relatives_in_pain(reading)
 
     def _clause(self, reading: Reading, start: int, end: int) -> tuple[int, int]:
         """The span between the terminators around a sign, at most 250 characters each way."""
@@ -1193,7 +1211,13 @@ class RedFlagEngine:
             ):
                 continue
             return "other_person"
-        if reading.writer_is_patient(start):
+        # A writer with pain of their own who names a relative first is the patient too, unless
+        # that relative has back pain of their own: "My sister has MS and she can't walk. I'm
+        # 41 and my back aches" (but "My dad hurt his back and he can't stand up").
+        if reading.writer_is_patient(start) or (
+            reading.writer_and_relative()[0] >= 0
+            and not _relatives_in_pain(reading, backs_only=True)
+        ):
             # A sign told of a third person is someone else's: "a lady with a fractured spine".
             # The sentence, not the clause: "..., and she had a high fever" starts a clause.
             told = text[max(sentence_begin, start - 250) : end]

@@ -507,6 +507,34 @@ def test_a_third_persons_sign_counts_when_a_relative_was_named_first(engine) -> 
     assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
 
 
+def test_a_relatives_sign_told_with_she_is_not_the_writers_who_describes_their_own_pain(
+    engine,
+) -> None:
+    text = (
+        "My sister has MS and she can't walk any more. I'm 41 and my back aches from helping "
+        "her in and out of the car."
+    )
+    assert engine.find(text) == []
+
+
+def test_a_relative_with_back_pain_of_their_own_keeps_their_sign_beside_the_writers_pain(
+    engine,
+) -> None:
+    text = (
+        "My dad hurt his back on Monday and since yesterday he can't stand up. "
+        "My own back is sore too."
+    )
+    assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
+
+
+def test_mine_followed_by_an_age_is_a_relative_not_the_writers_pain(engine) -> None:
+    text = (
+        "Anyone else's husband refuse to see a doctor? Mine is 58 and hurt his back on Monday, "
+        "and now he can't feel the paper when he wipes."
+    )
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
 def test_a_relatives_sign_is_not_the_writers_who_says_they_ask_about_themselves(engine) -> None:
     text = (
         "My brother is 28, he has the pain in his back and a high fever. But I write for me, "
