@@ -426,6 +426,24 @@ def test_a_question_followed_by_its_been_going_on_since_is_the_writers(engine) -
             "She's been bent double with her back since Saturday and now her legs just stopped.",
             "neurological_deficit",
         ),
+        (
+            "Back bad for a week. Since yesterday no control over the poo, it just comes.",
+            "cauda_equina",
+        ),
+        ("my back is sore and I peed in the queue without realising, 3 days now", "cauda_equina"),
+        (
+            "Back hurting 2 weeks, and since Friday I don't feel when the wind comes out.",
+            "cauda_equina",
+        ),
+        (
+            "Back pain since Monday. His right foot has started dropping on the stairs.",
+            "neurological_deficit",
+        ),
+        (
+            "My back's been bad. It tore me in half this morning, I'm 70, it goes into my belly.",
+            "vascular",
+        ),
+        ("Had non-Hodgkin's in my thirties. Now my lower back aches every day.", "malignancy"),
     ],
 )
 def test_signs_told_without_the_textbook_words(engine, text: str, category: str) -> None:
@@ -674,3 +692,13 @@ def test_development_set_recall_and_false_alarms(engine) -> None:
         false_alarms += bool(found and not gold)
     assert missed / (frame.red_flags != "").sum() <= 0.03
     assert false_alarms / (frame.red_flags == "").sum() <= 0.15
+
+
+def test_a_sign_told_with_doubt_about_oneself_counts(engine) -> None:
+    text = "I think I might be a bit numb around my bottom? Back pain since yesterday."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_a_sign_that_might_come_later_is_still_hypothetical(engine) -> None:
+    text = "My back hurts. The physio said I might get numbness around my bottom if it gets worse."
+    assert engine.find(text) == []
