@@ -46,6 +46,11 @@ _SELF_REFERENCE = re.compile(
 _WRITER_COMPLAINT = re.compile(
     r"\b(my|mine)\s+(own\s+)?(lower?\s+)?(back|legs?|hips?|spine)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
     r"\bmine\s+(is|are|was|has)\b(?!\s+\d)|\bi'?m\s+the\s+one\s+with\b|"
+    # "My issue is a sore lower back", "today it's my turn with a back problem", "now is me with
+    # the back pain", "mine came on after a long drive".
+    r"\bmy\s+(issue|problem|complaint|concern|trouble)\s+is\s+(only\s+|just\s+)?(a\s+|the\s+|my\s+)?(\w+\s+){0,2}"
+    r"(back|pain|ache|sciatica)\b|\bmy\s+turn\s+with\b|\bis\s+me\s+with\b|"
+    r"\bmine\s+(came\s+on|started|began|flared|flares|went)\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve)\s+(had\s+|got\s+)?(a\s+)?(\w+\s+){0,3}(back|legs?|hips?)\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+(just\s+)?got|am\s+having|get)\s+(\w+\s+){0,2}(pain|ache)\b|\bi('?m|\s+am|"
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)|"
@@ -886,8 +891,18 @@ class Reading:
         return begin, finish, self.text[finish] == "?"
 
 
-_WRITERS_OWN = re.compile(r"\b(my|mine)\s+((own|lower|bad|sore)\s+)*$", _FLAGS)
-_BACK_COMPLAINT = re.compile(r"\b(back|backache|backs|spine|spinal|sciatica|lumbago)\b", _FLAGS)
+# The writer's own back: "my lower back", "I've got a sore back" (not "we both have bad backs").
+_WRITERS_OWN = re.compile(
+    r"(\b(my|mine)\s+((own|lower|bad|sore)\s+)*|\bi('?ve|\s+have)?\s+(also\s+)?(got\s+)?(a\s+)?)$",
+    _FLAGS,
+)
+# A relative's own back pain ("hurt his back", "we both have bad backs"), not the sign itself
+# ("fractured his spine") nor a thing ("back belts").
+_BACK_COMPLAINT = re.compile(
+    r"\b(his|her|their)\s+(lower\s+)?back\b|\bback\s*(pain|ache)s?\b|\bbackaches?\b|\bsciatica\b|"
+    r"\b(bad|sore)\s+backs?\b",
+    _FLAGS,
+)
 
 
 def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozenset[str]:
@@ -1206,6 +1221,7 @@ class RedFlagEngine:
             told = _RELATIVE_REPORTS.match(rest)
             if (
                 told
+                and relative
                 and reading.writer_and_relative()[0] >= 0
                 and not _THIRD_PERSON_WORD.search(rest, told.end())
             ):

@@ -702,3 +702,47 @@ def test_a_sign_told_with_doubt_about_oneself_counts(engine) -> None:
 def test_a_sign_that_might_come_later_is_still_hypothetical(engine) -> None:
     text = "My back hurts. The physio said I might get numbness around my bottom if it gets worse."
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My dad had a triple A repaired last year. My issue is a sore lower back from lifting.",
+        "My mum had breast cancer. Now it's my turn with a back problem: 49M, sore after lifting.",
+        "My nan had bone cancer in her spine. Mine came on after a long drive, eases when I walk.",
+    ],
+)
+def test_a_relatives_sign_is_not_the_writers_who_says_the_back_pain_is_theirs(
+    engine, text: str
+) -> None:
+    assert engine.find(text) == []
+
+
+def test_a_relatives_sign_is_not_the_writers_whose_sore_back_comes_after(engine) -> None:
+    text = (
+        "My husband was on steroids for years for his lungs and fractured his spine just bending "
+        "over. I'm 56 and I've got a sore back after gardening all Saturday."
+    )
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone above said they wet themselves in Tesco - my back just aches after the move.",
+        "Someone in here said fainting with back pain is serious. My issue is a sore lower back.",
+        "@Mark - the foot drop thing is awful, glad they're operating. My back is just stiff.",
+    ],
+)
+def test_another_forum_members_sign_is_not_the_writers(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+def test_a_hashtag_after_a_question_is_not_a_queried_fracture(engine) -> None:
+    text = "Sore back after burpees, how long did yours take to settle? #backpain"
+    assert engine.find(text) == []
+
+
+def test_a_queried_fracture_is_still_a_sign(engine) -> None:
+    text = "Fell down the stairs last night, landed on my back. ?# L1"
+    assert {f.category for f in engine.find(text)} == {"fracture"}
