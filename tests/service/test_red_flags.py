@@ -444,6 +444,10 @@ def test_a_question_followed_by_its_been_going_on_since_is_the_writers(engine) -
             "vascular",
         ),
         ("Had non-Hodgkin's in my thirties. Now my lower back aches every day.", "malignancy"),
+        (
+            "Since the lifting he says he is not feeling his penis properly, back still sore.",
+            "cauda_equina",
+        ),
     ],
 )
 def test_signs_told_without_the_textbook_words(engine, text: str, category: str) -> None:
