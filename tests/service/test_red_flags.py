@@ -750,3 +750,17 @@ def test_a_hashtag_after_a_question_is_not_a_queried_fracture(engine) -> None:
 def test_a_queried_fracture_is_still_a_sign(engine) -> None:
     text = "Fell down the stairs last night, landed on my back. ?# L1"
     assert {f.category for f in engine.find(text)} == {"fracture"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The GP went through the warning signs with me, numb bum, can't wee, fever, and I've got "
+        "none of them. Just a stiff back.",
+        "LBP 1/52 after gardening. Asked re retention, leaks, saddle numbness - all no.",
+        "Discharged home. Return precautions given for saddle numbness, urinary retention, fever.",
+        "Can't say I've had any bladder issues, I've been watching. Back sore from the hoist.",
+    ],
+)
+def test_signs_denied_after_a_list_or_given_as_precautions_are_not_flags(engine, text: str) -> None:
+    assert engine.find(text) == []
