@@ -764,3 +764,14 @@ def test_a_queried_fracture_is_still_a_sign(engine) -> None:
 )
 def test_signs_denied_after_a_list_or_given_as_precautions_are_not_flags(engine, text: str) -> None:
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I did faint once, but that was in 2018 at a wedding. The back pain now is from the gym.",
+        "had flu with a fever over new year, totally over it now. back sore from moving house",
+    ],
+)
+def test_a_sign_said_to_be_long_over_in_the_same_sentence_is_not_a_flag(engine, text: str) -> None:
+    assert engine.find(text) == []
