@@ -143,6 +143,10 @@ _CLAUSAL_START = re.compile(
 _SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?\n]")  # not the point in "38.2"
 # A run of dots is a form's leader ("Hx of malignancy ....... N") or a pause, not an end.
 _STATEMENT_END = re.compile(r"[!\n]|(?<!\.)\.(?!\.)")
+# Words that turn from a condition to what is so: "... go to A&E if it happens, but I can't pee".
+_CONTRAST = re.compile(
+    r"\b(but|however|although|though|except|whereas|yet|instead|now|today)\b", _FLAGS
+)
 _SENTENCE_MARK = re.compile(r"[.!?\n]")  # where a sentence may begin after
 _UPPERCASE = re.compile(r"(?<!\\)[A-Z]")
 # Curly quotes are folded so that "can’t" matches rules written with "can't".
@@ -320,6 +324,9 @@ _CONTEXT_LISTS = (
     "hypothetical",
     "hypothetical_after",
     "safety_netting",
+    "advice_condition",
+    "condition",
+    "advice_after_condition",
     "general_question",
     "general_question_after",
     "personal_question",
@@ -343,6 +350,9 @@ class Context:
     hypothetical: "Cue"
     hypothetical_after: "Cue"
     safety_netting: "Cue"
+    advice_condition: "Cue"
+    condition: "Cue"
+    advice_after_condition: "Cue"
     general_question: "Cue"
     general_question_after: "Cue"
     personal_question: "Cue"
@@ -1151,6 +1161,23 @@ class RedFlagEngine:
         # In a transcript the answer is the next speaker's line: "Nurse: Any fever?\nCaller: No."
         return bool(context.negation_answer.search(reading, end, end + 200))
 
+    def _conditional_advice(
+        self, reading: Reading, sentence_begin: int, start: int, end: int, sentence_end: int
+    ) -> bool:
+        """Advice that reaches every sign of the condition it lists, past the commas that
+        otherwise end a clause: "go to A&E if my legs go weak, I can't pee or I get numb",
+        "if I can't feel the paper when I wipe, or I wet myself, go straight to A&E"."""
+        context, text = self.context, reading.text
+        advice = context.advice_condition.search(reading, sentence_begin, start)
+        if advice is not None:
+            return _CONTRAST.search(text, advice.end(), start) is None
+        conditions = list(context.condition.finditer(reading, sentence_begin, start))
+        return bool(
+            conditions
+            and _CONTRAST.search(text, conditions[-1].end(), start) is None
+            and context.advice_after_condition.search(reading, end, sentence_end)
+        )
+
     def _general_question(
         self, reading: Reading, sentence_begin: int, end: int, sentence_end: int
     ) -> bool:
@@ -1196,6 +1223,8 @@ class RedFlagEngine:
             # Advice on what to watch for covers every sign listed after it in the clause.
             or context.safety_netting.search(reading, begin, start)
         ):
+            return "hypothetical"
+        if self._conditional_advice(reading, sentence_begin, start, end, sentence_end):
             return "hypothetical"
         if question and self._general_question(reading, sentence_begin, end, sentence_end):
             return "general_question"

@@ -775,3 +775,27 @@ def test_signs_denied_after_a_list_or_given_as_precautions_are_not_flags(engine,
 )
 def test_a_sign_said_to_be_long_over_in_the_same_sentence_is_not_a_flag(engine, text: str) -> None:
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The physio said to go to A&E if my legs go weak, I can't pee or I go numb down there. "
+        "Fine so far, just sore.",
+        "My GP said if I ever can't feel the paper when I wipe, or I wet myself, ring 999. "
+        "Nothing like that, just a stiff back.",
+    ],
+)
+def test_advice_reaches_every_sign_its_condition_lists(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't know if I should go to A&E, I can't pee since this morning and my back is agony.",
+        "If it gets worse I'll go to A&E, but I wet myself this morning and my back is killing me.",
+    ],
+)
+def test_a_sign_beside_a_question_about_going_to_hospital_is_a_flag(engine, text: str) -> None:
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
