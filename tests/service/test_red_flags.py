@@ -799,3 +799,22 @@ def test_advice_reaches_every_sign_its_condition_lists(engine, text: str) -> Non
 )
 def test_a_sign_beside_a_question_about_going_to_hospital_is_a_flag(engine, text: str) -> None:
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 26 and fell off my bike at walking speed on Sunday, back a bit stiff since.",
+        "27, fell off the ladder at 2 rungs up putting up curtains, lower back sore.",
+        "When I was thirteen I fell out of a tree and broke my wrist. Now 38, back aches at work.",
+    ],
+)
+def test_a_young_persons_low_fall_or_a_childhood_fall_is_not_major_trauma(
+    engine, text: str
+) -> None:
+    assert engine.find(text) == []
+
+
+def test_an_older_persons_fall_from_the_bottom_step_is_still_a_fracture_flag(engine) -> None:
+    text = "Mum is 84 and slipped off the bottom step yesterday, her back has been agony since."
+    assert {f.category for f in engine.find(text)} == {"fracture"}
