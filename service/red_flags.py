@@ -143,6 +143,13 @@ _CLAUSAL_START = re.compile(
 _SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?\n]")  # not the point in "38.2"
 # A run of dots is a form's leader ("Hx of malignancy ....... N") or a pause, not an end.
 _STATEMENT_END = re.compile(r"[!\n]|(?<!\.)\.(?!\.)")
+# A denial just before a rule's exception, in the same stretch of the sentence.
+# Not a double negative: "can't say I haven't worried about cancer".
+_DENIED = re.compile(
+    r"(?<!say\si\s)(?<!that\si\s)\b(\w*n['’]t|not|never|no|without|nothing|neither|nor|dont|"
+    r"didnt|doesnt|havent|hasnt|hadnt|isnt|wasnt|arent|werent|aint)(\s+\w+){0,3}\s*$",
+    _FLAGS,
+)
 # Words that turn from a condition to what is so: "... go to A&E if it happens, but I can't pee".
 _CONTRAST = re.compile(
     r"\b(but|however|although|though|except|whereas|yet|instead|now|today)\b", _FLAGS
@@ -1161,6 +1168,18 @@ class RedFlagEngine:
         # In a transcript the answer is the next speaker's line: "Nurse: Any fever?\nCaller: No."
         return bool(context.negation_answer.search(reading, end, end + 200))
 
+    def _excluded(self, reading: Reading, unless: "Cue", begin: int, end: int) -> bool:
+        """A rule's exception in the sentence, unless it is denied: "lost 2 stone, haven't been
+        on a diet", "not on Ozempic or anything" leave the weight loss unexplained."""
+        text = reading.text
+        return any(
+            _DENIED.search(
+                text, max(begin, begin + exception.start() - 25), begin + exception.start()
+            )
+            is None
+            for exception in unless.finditer(reading, begin, end)
+        )
+
     def _conditional_advice(
         self, reading: Reading, sentence_begin: int, start: int, end: int, sentence_end: int
     ) -> bool:
@@ -1214,7 +1233,9 @@ class RedFlagEngine:
         )
         if self._negated(reading, start, end, negation_before, begin):
             return "negated"
-        if rule.unless is not None and rule.unless.search(reading, sentence_begin, sentence_end):
+        if rule.unless is not None and self._excluded(
+            reading, rule.unless, sentence_begin, sentence_end
+        ):
             return "excluded_by_rule"
 
         if (

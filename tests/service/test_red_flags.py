@@ -818,3 +818,29 @@ def test_a_young_persons_low_fall_or_a_childhood_fall_is_not_major_trauma(
 def test_an_older_persons_fall_from_the_bottom_step_is_still_a_fracture_flag(engine) -> None:
     text = "Mum is 84 and slipped off the bottom step yesterday, her back has been agony since."
     assert {f.category for f in engine.find(text)} == {"fracture"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've lost 3 stone and it's not from dieting, back pain at night",
+        "lost 2 stone, haven't been on a diet, back pain",
+        "lost weight and I'm not doing the gym, back pain",
+        "I've dropped a stone and I'm not on Ozempic or anything, back aches",
+        "I've lost weight, not on purpose, back pain every night",
+        "lost weight and not through exercise or dieting, back pain",
+    ],
+)
+def test_a_denied_explanation_leaves_weight_loss_unexplained(engine, text: str) -> None:
+    assert {f.category for f in engine.find(text)} == {"malignancy"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Been intermittent fasting and cycling to lose weight, 6kg so far. Back niggles after.",
+        "Weight down 3kg - patient started Ozempic 2/12 ago. LBP mechanical after moving house.",
+    ],
+)
+def test_an_explained_weight_loss_is_not_a_flag(engine, text: str) -> None:
+    assert engine.find(text) == []
