@@ -150,6 +150,29 @@ _DENIED = re.compile(
     r"didnt|doesnt|havent|hasnt|hadnt|isnt|wasnt|arent|werent|aint)(\s+\w+){0,3}\s*$",
     _FLAGS,
 )
+# A resolution denied: "it hasn't resolved", "not recovered yet", "it's not gone", "haven't
+# had it sorted" (but "no problems since" and "hasn't come back" say it is over).
+_NOT_OVER = re.compile(
+    r"(?<!say\si\s)\b(\w*n['’]t|not|never|no|dont|didnt|doesnt|havent|hasnt|hadnt|isnt|wasnt|aint)"
+    r"(\s+[\w'’]+){0,3}?\s+(recover\w*|resolv\w*|settl\w*|clear\w*|heal\w*|gone|better|sorted|"
+    r"over|finish\w*|stopp?\w*|pass\w*|up)\W*$",
+    _FLAGS,
+)
+
+
+def _said_over(cue: "Cue", reading: "Reading", begin: int, end: int, within: bool = False) -> bool:
+    """The cue says a sign is over somewhere in text[begin:end] (read in place if `within`),
+    and that is not denied."""
+    text = reading.text
+    if within:
+        found = ((said.start(), said.end()) for said in cue.finditer_within(reading, begin, end))
+    else:
+        found = (
+            (begin + said.start(), begin + said.end()) for said in cue.finditer(reading, begin, end)
+        )
+    return any(_NOT_OVER.search(text, max(0, start - 40), stop) is None for start, stop in found)
+
+
 # Words that turn from a condition to what is so: "... go to A&E if it happens, but I can't pee".
 _CONTRAST = re.compile(
     r"\b(but|however|although|though|except|whereas|yet|instead|now|today)\b", _FLAGS
@@ -409,6 +432,12 @@ class Cue:
         if not self._possible(reading, begin, end):
             return None
         return self.pattern.search(reading.text, begin, end)
+
+    def finditer_within(self, reading: "Reading", begin: int, end: int) -> Iterator[re.Match[str]]:
+        """The matches in text[begin:end] read in place."""
+        if not self._possible(reading, begin, end):
+            return iter(())
+        return self.pattern.finditer(reading.text, begin, end)
 
     def finditer(self, reading: "Reading", begin: int, end: int) -> Iterator[re.Match[str]]:
         """The matches in the slice text[begin:end] (offsets in the slice)."""
@@ -1095,7 +1124,7 @@ class RedFlagEngine:
             )
             # History only near the cue: "osteoporosis (fracture 2019) ... after a slip" is new.
             if not self._negated(reading, m.start(), m.end(), before, begin) and not (
-                context.resolved_history.search_within(reading, near, finish)
+                _said_over(context.resolved_history, reading, near, finish, within=True)
             ):
                 return True
         return False
@@ -1293,9 +1322,9 @@ class RedFlagEngine:
                 if not _WRITER_WORD.search(rest) and not _REPORTER.match(rest):
                     return "other_person"
         if not rule.history_counts and (
-            context.resolved_history.search(reading, begin, finish)
+            _said_over(context.resolved_history, reading, begin, finish)
             # Into the next sentence: "Had a temperature with the cold. That's all gone now."
-            or context.resolved_history_after.search(reading, end, sentence_end + 80)
+            or _said_over(context.resolved_history_after, reading, end, sentence_end + 80)
         ):
             return "resolved_history"
         return None

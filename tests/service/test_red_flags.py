@@ -844,3 +844,17 @@ def test_a_denied_explanation_leaves_weight_loss_unexplained(engine, text: str) 
 )
 def test_an_explained_weight_loss_is_not_a_flag(engine, text: str) -> None:
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I wet myself twice this week and it hasn't resolved, back pain.", "cauda_equina"),
+        ("Numb around my bottom since yesterday, not recovered yet, back pain.", "cauda_equina"),
+        ("I can't pee properly since Tuesday, haven't had it sorted, back pain.", "cauda_equina"),
+        ("Weakness in my right leg, getting worse, not settled at all.", "neurological_deficit"),
+        ("I have osteoporosis and I fell yesterday and it hasn't healed, back agony.", "fracture"),
+    ],
+)
+def test_a_sign_whose_resolution_is_denied_is_a_flag(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
