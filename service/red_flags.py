@@ -832,7 +832,17 @@ class PatternSet:
 class Reading:
     """One folded text, with what the context step finds in it once for all its signs."""
 
-    __slots__ = ("_breaks", "_scan", "_stops", "_writer", "caseless", "cue_ends", "shadow", "text")
+    __slots__ = (
+        "_backs",
+        "_breaks",
+        "_scan",
+        "_stops",
+        "_writer",
+        "caseless",
+        "cue_ends",
+        "shadow",
+        "text",
+    )
 
     def __init__(self, text: str, scan: CueScan, shadow: bytes | None = None) -> None:
         self.text = text
@@ -847,6 +857,7 @@ class Reading:
         self._stops: tuple[list[int], list[int]] | None = None
         self._breaks: tuple[list[int], list[int]] | None = None
         self._writer: tuple[int, int] | None = None
+        self._backs: frozenset[str] | None = None
 
     def writer_and_relative(self) -> tuple[int, int]:
         """Where the writer first describes pain of their own (-1: nowhere) and where a
@@ -870,6 +881,12 @@ class Reading:
                 relative.start() if relative else len(text),
             )
         return self._writer
+
+    def relatives_with_backs(self) -> frozenset[str]:
+        """The relatives with back pain of their own, read once for all the text's signs."""
+        if self._backs is None:
+            self._backs = _relatives_in_pain(self, backs_only=True)
+        return self._backs
 
     def writer_is_patient(self, start: int) -> bool:
         """The writer describes their own pain before naming any relative (who could be the
@@ -1310,8 +1327,7 @@ class RedFlagEngine:
         # that relative has back pain of their own: "My sister has MS and she can't walk. I'm
         # 41 and my back aches" (but "My dad hurt his back and he can't stand up").
         if reading.writer_is_patient(start) or (
-            reading.writer_and_relative()[0] >= 0
-            and not _relatives_in_pain(reading, backs_only=True)
+            reading.writer_and_relative()[0] >= 0 and not reading.relatives_with_backs()
         ):
             # A sign told of a third person is someone else's: "a lady with a fractured spine".
             # The sentence, not the clause: "..., and she had a high fever" starts a clause.
