@@ -72,6 +72,7 @@ def render_model_card(metadata: dict[str, Any], evaluation: dict[str, Any] | Non
     signs = metadata.get("sign_detector")
     signs_text = (
         f"Trained on `{signs['path']}` (SHA-256 `{signs['sha256'][:16]}…`, {signs['rows']} rows) "
+        f"and {signs.get('sign_free_rows', 0)} condition texts whose label has no red-flag sign, "
         f"for {', '.join(f'`{c}`' for c in signs['categories'])}; it raises a flag at "
         f"probability {signs['threshold']} or more, after the rules' context step."
         if signs

@@ -2,7 +2,8 @@
 
 Leaves one writer's development set out at a time (column `writer` of the red-flag
 development set), fits the detector on the others exactly as `make train` does (on the
-condition model's features, which never saw red-flag data), and scores the left-out texts:
+condition model's features, which never saw red-flag data, and with the condition corpus's
+sign-free texts as ordinary back pain in every fold), and scores the left-out texts:
 the rules alone, and the rules plus the detector at several thresholds. As in the service, the
 detector's probability is judged by the service's own `detector_may_flag` (a lower threshold for
 cauda equina, a higher one where the rules ruled the sign out). The
@@ -22,7 +23,13 @@ from scipy import sparse
 from service.assessment import detector_may_flag
 from service.red_flags import CATEGORIES, RedFlagEngine
 from training.artifacts import load_model
-from training.train import DEFAULT_SIGNS, SIGN_THRESHOLD, fit_sign_model
+from training.train import (
+    DEFAULT_DATA,
+    DEFAULT_SIGNS,
+    SIGN_THRESHOLD,
+    fit_sign_model,
+    sign_free_texts,
+)
 
 THRESHOLDS = (0.3, 0.4, SIGN_THRESHOLD, 0.6, 0.7, 0.8)
 
@@ -41,11 +48,17 @@ def _detector_flags(detected: np.ndarray, ruled_out: np.ndarray, threshold: floa
     ).reshape(detected.shape)
 
 
-def leave_one_writer_out(model: Path, data: Path, seed: int = 42) -> pd.DataFrame:
+def leave_one_writer_out(
+    model: Path, data: Path, conditions: Path = DEFAULT_DATA, seed: int = 42
+) -> pd.DataFrame:
     frame = pd.read_csv(data, dtype=str, keep_default_na=False)
     if "writer" not in frame.columns:
         raise SystemExit(f"error: {data}: needs a 'writer' column to leave writers out.")
-    features = load_model(model).pipeline.named_steps["features"].transform(frame["text"])
+    transform = load_model(model).pipeline.named_steps["features"].transform
+    features = transform(frame["text"])
+    # As in `make train`: ordinary back pain from the condition corpus is in every fold.
+    corpus = pd.read_csv(conditions, dtype=str, keep_default_na=False)
+    sign_free = transform(sign_free_texts(list(corpus["text"]), list(corpus["label"])))
     truth = np.array([[c in row.split(";") for c in CATEGORIES] for row in frame["red_flags"]])
     engine = RedFlagEngine.from_file()
     rules = np.zeros_like(truth)
@@ -59,11 +72,12 @@ def leave_one_writer_out(model: Path, data: Path, seed: int = 42) -> pd.DataFram
     for number, writer in enumerate(writers, 1):
         held = (frame["writer"] == writer).to_numpy()
         print(f"[cv] {number}/{len(writers)}: leaving out {writer}", file=sys.stderr, flush=True)
-        train_x = sparse.csr_matrix(features[~held])
+        train_x = sparse.vstack([features[~held], sign_free]).tocsr()
+        none = np.zeros(sign_free.shape[0], dtype=bool)
         for j in range(len(CATEGORIES)):
             if len(set(truth[~held, j])) < 2:  # nothing to learn for this category
                 continue
-            model = fit_sign_model(train_x, truth[~held, j], seed)
+            model = fit_sign_model(train_x, np.concatenate([truth[~held, j], none]), seed)
             detected[held, j] = model.predict_proba(features[held])[:, 1]
     traps = (frame["kind"] == "trap").to_numpy()
     rows = []
