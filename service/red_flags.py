@@ -399,7 +399,13 @@ class Cue:
         same edges for `^`, `$` and `\\b`, each character the same class for `\\w`, `\\s` and
         `\\d`, and cues ignore no case. `re` from that offset finds what it finds from the
         slice's start: `^` matches only at the slice's start, look-behinds still see it."""
-        if not self._possible(reading, begin, end):
+        if self.index is None:
+            return 0
+        # `_possible` written out: ~70 checks per 1,000-character text with signs, one call less.
+        every = reading.cue_ends if reading.cue_ends is not None else reading.scan_cues()
+        ends = every[self.index]
+        first = bisect.bisect_right(ends, begin)
+        if first == len(ends) or ends[first] > end:
             return -1
         if self.prefilter is None:
             return 0
