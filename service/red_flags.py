@@ -490,8 +490,8 @@ def ends_only(pattern: str) -> str:
 
 
 class CueScan:
-    """Where the loosened forms of some cue lists end in a text, in one Hyperscan pass, and
-    where the terminators can start, in another."""
+    """Where the loosened forms of some cue lists end in a text, and where the terminators can
+    start, in one Hyperscan pass (two passes cost ~5 µs more on 1,000 characters)."""
 
     def __init__(self, cues: dict[str, Cue], terminators: Cue) -> None:
         """Scan for these cues (keyed by where they are defined) and tell each its index."""
@@ -508,14 +508,21 @@ class CueScan:
                 ids.append(cue.index)
                 names.append(name)
         self.size = len(set(ids))
-        self._set = PatternSet(patterns, names, ids)
+        flags = [0] * len(patterns)
         # `re` finds the terminators of a 1,000-character text in ~65 µs, trying every
         # alternative at every character. Hyperscan reports where each alternative without its
         # look-arounds can match, with the leftmost start for each end (a terminator has one
         # start per end: a punctuation mark, or words and spaces between word boundaries), so
         # `re` need only try those starts. Not the terminators that could match empty text.
+        # They come last, each under an id of its own: Hyperscan reports one match per id and
+        # end, and two terminators can end at one place (":\n" and "\n").
         forms = [without_lookarounds(part.pattern) for part in terminators.parts]
-        self._stops = None
+        self.scans_stops = not any(re.fullmatch(form, "") for form in forms)
+        if self.scans_stops:
+            patterns += [_shadow_pattern(form).encode() for form in forms]
+            ids += range(self.size, self.size + len(forms))
+            names += ["context terminators"] * len(forms)
+            flags += [hyperscan.HS_FLAG_SOM_LEFTMOST] * len(forms)
         # `re` tries the first terminator first: when it is one character class ("[.!;\n]"),
         # a start on one of its characters is that one character, with no `re` to run.
         first = terminators.parts[0].pattern
@@ -523,26 +530,15 @@ class CueScan:
         self.one_character_stops = frozenset(
             char for char in map(chr, range(128)) if one_class and re.fullmatch(first, char)
         )
-        if not any(re.fullmatch(form, "") for form in forms):
-            self._stops = PatternSet(
-                [_shadow_pattern(form).encode() for form in forms],
-                ["context terminators"] * len(forms),
-                flag=hyperscan.HS_FLAG_SOM_LEFTMOST,
-            )
+        self._set = PatternSet(patterns, names, ids, flags)
 
-    def ends(self, shadow: bytes) -> list[list[int]]:
-        """For each cue scanned for, the sorted offsets where a loosened match ends."""
+    def scan(self, shadow: bytes) -> tuple[list[list[int]], list[int] | None]:
+        """For each cue scanned for, the sorted offsets where a loosened match ends; and the
+        sorted offsets where a terminator may start, or None when not scanned for."""
         ends: list[list[int]] = [[] for _ in range(self.size)]
-        self._set.scan(shadow, _collect_end, ends)  # reported in order of end
-        return ends
-
-    def stop_starts(self, shadow: bytes) -> list[int] | None:
-        """The sorted offsets where a terminator may start, or None when not scanned for."""
-        if self._stops is None:
-            return None
-        starts: set[int] = set()
-        self._stops.scan(shadow, _collect_start, starts)
-        return sorted(starts)
+        starts: list[int] = []
+        self._set.scan(shadow, _collect_end_or_start, (ends, starts))  # in order of end
+        return ends, sorted(set(starts)) if self.scans_stops else None
 
 
 def _patterns(patterns: Any, where: str) -> list[re.Pattern[str]]:
@@ -741,14 +737,13 @@ def parse_rules(document: Any, source: str = "rules") -> tuple[list[Rule], Conte
 
 
 @functools.lru_cache(maxsize=8)
-def _database(patterns: tuple[bytes, ...], ids: tuple[int, ...], flag: int) -> hyperscan.Database:
+def _database(
+    patterns: tuple[bytes, ...], ids: tuple[int, ...], flags: tuple[int, ...]
+) -> hyperscan.Database:
     """Compiled once per process for a set of patterns (it takes a few seconds)."""
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     database.compile(
-        expressions=list(patterns),
-        ids=list(ids),
-        elements=len(patterns),
-        flags=[flag] * len(patterns),
+        expressions=list(patterns), ids=list(ids), elements=len(patterns), flags=list(flags)
     )
     return database
 
@@ -760,13 +755,16 @@ def _collect_match(
 
 
 # Hyperscan calls back into Python for every match (~30 cue ends and ~25 terminator starts in
-# 1,000 characters with signs): these keep only what is read, where it is read from.
-def _collect_end(index: int, start: int, end: int, flags: int, ends: list[list[int]]) -> None:
-    ends[index].append(end)
-
-
-def _collect_start(index: int, start: int, end: int, flags: int, starts: set[int]) -> None:
-    starts.add(start)
+# 1,000 characters with signs): this keeps only what is read, where it is read from. The ids
+# after the cues' are the terminators', the only patterns scanned with their starts.
+def _collect_end_or_start(
+    index: int, start: int, end: int, flags: int, found: tuple[list[list[int]], list[int]]
+) -> None:
+    ends, starts = found
+    if index < len(ends):
+        ends[index].append(end)
+    else:
+        starts.append(start)
 
 
 class PatternSet:
@@ -783,16 +781,18 @@ class PatternSet:
         patterns: list[str] | list[bytes],
         names: list[str],
         ids: list[int] | None = None,
-        flag: int = 0,
+        flags: list[int] | None = None,
     ) -> None:
-        """Reports every match's end; with HS_FLAG_SOM_LEFTMOST also its leftmost start."""
+        """Reports every match's end; with HS_FLAG_SOM_LEFTMOST (flags, one per pattern) also
+        its leftmost start."""
         encoded = tuple(p if isinstance(p, bytes) else p.encode() for p in patterns)
+        every = tuple(flags or [0] * len(encoded))
         try:
-            self._database = _database(encoded, tuple(ids or range(len(encoded))), flag)
+            self._database = _database(encoded, tuple(ids or range(len(encoded))), every)
         except hyperscan.error:
-            for pattern, name in zip(encoded, names, strict=True):
+            for pattern, name, flag in zip(encoded, names, every, strict=True):
                 try:
-                    _database((pattern,), (0,), flag)
+                    _database((pattern,), (0,), (flag,))
                 except hyperscan.error as err:
                     raise RulesError(
                         f"{name}: a pattern uses syntax Hyperscan cannot run ({err})."
@@ -822,7 +822,17 @@ class PatternSet:
 class Reading:
     """One folded text, with what the context step finds in it once for all its signs."""
 
-    __slots__ = ("_breaks", "_scan", "_stops", "_writer", "caseless", "cue_ends", "shadow", "text")
+    __slots__ = (
+        "_breaks",
+        "_scan",
+        "_stop_starts",
+        "_stops",
+        "_writer",
+        "caseless",
+        "cue_ends",
+        "shadow",
+        "text",
+    )
 
     def __init__(self, text: str, scan: CueScan, shadow: bytes | None = None) -> None:
         self.text = text
@@ -834,6 +844,7 @@ class Reading:
         # For each cue scanned for, the sorted offsets where a loosened match ends; None until
         # a sign's context needs them (`scan_cues`).
         self.cue_ends: list[list[int]] | None = None
+        self._stop_starts: list[int] | None = None  # found by the same pass
         self._stops: tuple[list[int], list[int]] | None = None
         self._breaks: tuple[list[int], list[int]] | None = None
         self._writer: tuple[int, int] | None = None
@@ -868,15 +879,18 @@ class Reading:
         return complaint >= 0 and (complaint < relative or start < relative)
 
     def scan_cues(self) -> list[list[int]]:
-        """For each cue scanned for, where its loosened matches end (one Hyperscan pass)."""
-        self.cue_ends = self._scan.ends(self.shadow)
+        """For each cue scanned for, where its loosened matches end, and where terminators
+        may start (one Hyperscan pass)."""
+        self.cue_ends, self._stop_starts = self._scan.scan(self.shadow)
         return self.cue_ends
 
     def stops(self, terminators: Cue) -> tuple[list[int], list[int]]:
         """Where the terminators are, found once for all the text's signs."""
         if self._stops is None:
             text, pattern = self.text, terminators.pattern
-            starts = self._scan.stop_starts(self.shadow)
+            if self.cue_ends is None:
+                self.scan_cues()
+            starts = self._stop_starts
             if starts is None:
                 found = [m.span() for m in pattern.finditer(text)]
             else:  # what finditer finds: the first match from each start after the last match
