@@ -138,7 +138,9 @@ _CLAUSAL_START = re.compile(
 _SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?\n]")  # not the point in "38.2"
 # A run of dots is a form's leader ("Hx of malignancy ....... N") or a pause, not an end.
 _STATEMENT_END = re.compile(r"[!\n]|(?<!\.)\.(?!\.)")
-_SENTENCE_MARK = re.compile(r"[.!?\n]")  # where a sentence may begin after
+# Where a sentence may begin after: ".!?\n", which the shadow keeps where they are. There they
+# are found as line breaks, one `bytes.find` each (~2 µs on 1,000 characters, `re` ~5).
+_MARKS_AS_BREAKS = bytes.maketrans(b".!?", b"\n\n\n")
 _UPPERCASE = re.compile(r"(?<!\\)[A-Z]")
 # Curly quotes are folded so that "can’t" matches rules written with "can't".
 _QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
@@ -939,8 +941,12 @@ class Reading:
         after it. Each sentence end is one character whose look-arounds see the whole text,
         so all of them are found once, and each sign's sentence is two bisections."""
         if self._breaks is None:
-            text = self.text
-            marks = [m.start() for m in _SENTENCE_MARK.finditer(text)]
+            text, marks = self.text, []
+            find = self.shadow.translate(_MARKS_AS_BREAKS).find
+            at = find(b"\n")
+            while at >= 0:
+                marks.append(at)
+                at = find(b"\n", at + 1)
             # The marks that _SENTENCE_END matches: all but a point between digits ("38.2").
             # Found from the marks because `re` scans for that pattern at ~30 ns a character.
             self._breaks = (
