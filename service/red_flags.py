@@ -916,22 +916,24 @@ class Reading:
             text, pattern = self.text, terminators.pattern
             if self.cue_ends is None:
                 self.scan_cues()
-            starts = self._stop_starts
-            if starts is None:
+            if self._stop_starts is None:
                 found = [m.span() for m in pattern.finditer(text)]
-            else:  # what finditer finds: the first match from each start after the last match
-                found, searched_to = [], 0
-                single = self._scan.one_character_stops
-                for start in starts:
-                    if start < searched_to:
-                        continue
-                    if text[start] in single:
-                        found.append((start, start + 1))
-                        searched_to = start + 1
-                    elif match := pattern.match(text, start):
-                        found.append(match.span())
-                        searched_to = match.end()
-            self._stops = [a for a, _ in found], [b for _, b in found]
+                self._stops = [a for a, _ in found], [b for _, b in found]
+                return self._stops
+            # What finditer finds: the first match from each start after the last match.
+            starts: list[int] = []
+            ends: list[int] = []
+            single = self._scan.one_character_stops
+            for start in self._stop_starts:
+                if ends and start < ends[-1]:
+                    continue
+                if text[start] in single:
+                    starts.append(start)
+                    ends.append(start + 1)
+                elif match := pattern.match(text, start):
+                    starts.append(start)
+                    ends.append(match.end())
+            self._stops = starts, ends
         return self._stops
 
     def sentence(self, start: int, end: int) -> tuple[int, int, bool]:
@@ -985,8 +987,8 @@ def _windows(shadow: bytes, begin: int, start: int, *counts: int) -> list[int]:
     the end by `rfind`, and a word cut by `begin` starts there."""
     marked = b" " + shadow[begin:start].translate(_WORD_BYTES)  # marked[i + 1] is begin + i
     starts: list[int] = []  # the last word's first
-    at = len(marked)
-    while len(starts) <= max(counts):
+    at, most = len(marked), max(counts)
+    while len(starts) <= most:
         at = marked.rfind(b" w", 0, at)
         if at < 0:
             break
