@@ -618,27 +618,6 @@ def _prefilter(pattern: re.Pattern[str], where: str) -> Any:
         raise RulesError(f"{where}: a pattern uses syntax RE2 cannot run ({err}).") from None
 
 
-def _hits(prefilter: Any, shadow: bytes, last_end: int | None = None) -> Iterator[tuple[int, int]]:
-    """The spans `re2`'s `finditer` gives: successive leftmost matches that do not overlap.
-
-    Calls the compiled RE2 object itself (google-re2 1.1): the module's Python layer builds a
-    generator and a match object for each hit, which cost more than RE2's own search here.
-    No match ends after `last_end` (where Hyperscan saw the last one end): RE2 is not asked to
-    read the rest of the text only to find nothing there, nor past it to see whether a longer
-    match is preferred: RE2 still reads the characters around its range for `\\b` and `$`, so
-    the matches are those of the whole text."""
-    regexp, pos = prefilter._regexp, 0
-    end = len(shadow) if last_end is None else last_end
-    while last_end is None or pos < last_end:
-        span = regexp.Match(_UNANCHORED, shadow, pos, end)[0]
-        if span[0] < 0:
-            return
-        yield span
-        if pos == end:
-            return
-        pos = span[1] if span[1] != pos else pos + 1  # after an empty match, one further on
-
-
 # The RE2 forms of the whole-text patterns that `_patient_relatives` reads.
 _WRITER_COMPLAINT_RE2 = _prefilter(_WRITER_COMPLAINT, "_WRITER_COMPLAINT")
 _PATIENT_RELATIVE_RE2 = _prefilter(_PATIENT_RELATIVE, "_PATIENT_RELATIVE")
@@ -972,6 +951,15 @@ class Reading:
         finish = ends[following]
         return begin, finish, self.text[finish] == "?"
 
+    def sentence_end(self, start: int, end: int) -> int:
+        """Where the sentence around a span ends: `sentence(start, end)[1]`, read without the
+        rest once the sentence ends are known (for each RE2 hit of a rule)."""
+        if self._breaks is None:
+            return self.sentence(start, end)[1]
+        ends = self._breaks[1]
+        following = bisect.bisect_left(ends, end)
+        return ends[following] if following < len(ends) else len(self.text)
+
 
 # The shadow with each byte that `_WORD` reads as part of a word written "w", every other a
 # space: a non-ASCII letter or digit is "x" or "0" there, any other character not a word's.
@@ -1099,22 +1087,38 @@ class RedFlagEngine:
         """Exact matches of a pattern, searched from where its RE2 form hits the shadow.
 
         Python's `re` (which has the look-arounds RE2 lacks) starts right at each hit instead
-        of scanning the whole text with a long alternation. With the sorted offsets where
-        Hyperscan saw the RE2 form's matches end, `re` stops reading a sentence where no
-        further non-empty match could end (`_rule_matches` drops empty ones).
+        of scanning the whole text with a long alternation, and reads to the end of the hit's
+        sentence. With the sorted offsets where Hyperscan saw the RE2 form's matches end, `re`
+        stops reading a sentence where no further non-empty match could end (`_rule_matches`
+        drops empty ones).
+
+        The hits are the spans `re2`'s `finditer` gives: successive leftmost matches that do
+        not overlap, read from the compiled RE2 object itself (google-re2 1.1), whose Python
+        layer builds a generator and a match object for each, which cost more than RE2's own
+        search here. No match ends after the last of `ends`: RE2 is not asked to read the rest
+        of the text only to find nothing there, nor past it to see whether a longer match is
+        preferred; it still reads the characters around its range for `\\b` and `$`, so the
+        matches are those of the whole text.
         """
-        searched_to = 0
-        for start, stop in _hits(prefilter, reading.shadow, ends[-1] if ends else None):
-            if start < searched_to:
-                continue
-            end = reading.sentence(start, stop)[1]
-            for match in pattern.finditer(reading.text, start, end):
-                yield match
-                if ends is not None:
-                    following = bisect.bisect_right(ends, match.end())
-                    if following == len(ends) or ends[following] > end:
-                        break
-            searched_to = end
+        text, shadow, regexp = reading.text, reading.shadow, prefilter._regexp
+        last_end = ends[-1] if ends else None
+        limit = len(shadow) if last_end is None else last_end
+        pos = searched_to = 0
+        while last_end is None or pos < limit:
+            start, stop = regexp.Match(_UNANCHORED, shadow, pos, limit)[0]
+            if start < 0:
+                return
+            if start >= searched_to:
+                searched_to = reading.sentence_end(start, stop)
+                for match in pattern.finditer(text, start, searched_to):
+                    yield match
+                    if ends is not None:
+                        following = bisect.bisect_right(ends, match.end())
+                        if following == len(ends) or ends[following] > searched_to:
+                            break
+            if pos == limit:
+                return
+            pos = stop if stop != pos else pos + 1  # after an empty match, one further on
 
     def _required(self, reading: Reading, rule: Rule) -> bool:
         """A rule's `requires` cue is present and not negated."""
