@@ -971,17 +971,19 @@ def _windows(shadow: bytes, begin: int, start: int, *counts: int) -> list[int]:
     from `begin` (`begin` itself when there are not more than `count` words).
 
     The words `_WORD.finditer(text, begin, start)` finds, without reading them one by one
-    (~6 µs a sign): a word starts at each "w" after a space in the marked stretch, found from
-    the end by `rfind`, and a word cut by `begin` starts there."""
+    (~6 µs a sign): in the marked stretch a word starts at each "w" after a space (a word cut
+    by `begin` too, after the space put before it). Split there, the stretch is the part
+    before the first word and then one piece for each word, which has lost its first two
+    characters (" w"): the last `count` words start where those pieces and their separators
+    begin, counted back from the end."""
     marked = b" " + shadow[begin:start].translate(_WORD_BYTES)  # marked[i + 1] is begin + i
-    starts: list[int] = []  # the last word's first
-    at, most = len(marked), max(counts)
-    while len(starts) <= most:
-        at = marked.rfind(b" w", 0, at)
-        if at < 0:
-            break
-        starts.append(begin + at)
-    return [starts[words - 1] if len(starts) > words else begin for words in counts]
+    pieces = marked.split(b" w")
+    return [
+        begin + len(marked) - sum(map(len, pieces[-words:])) - 2 * words
+        if len(pieces) > words + 1
+        else begin
+        for words in counts
+    ]
 
 
 class RedFlagEngine:
