@@ -759,6 +759,16 @@ def _collect_match(
     found.append((index, start, end))
 
 
+def _collect_pattern_end(
+    index: int, start: int, end: int, flags: int, ends: dict[int, list[int]]
+) -> None:
+    found = ends.get(index)
+    if found is None:
+        ends[index] = [end]
+    else:
+        found.append(end)
+
+
 # Hyperscan calls back into Python for every match (~30 cue ends and ~25 terminator starts in
 # 1,000 characters with signs): this keeps only what is read, where it is read from. The ids
 # after the cues' are the terminators', the only patterns scanned with their starts.
@@ -1028,18 +1038,20 @@ class RedFlagEngine:
         suppressed: list[SuppressedSign] = []
         folded = fold(text)
         shadow = ascii_shadow(folded)
-        hits: dict[int, dict[int, list[int]]] = {}  # rule -> {pattern: where matches end}
-        for part, _, end in self._any_part.matches(shadow):
-            number, index = self._part_of[part]
-            hits.setdefault(number, {}).setdefault(index, []).append(end)
-        if not hits:
+        ends: dict[int, list[int]] = {}  # pattern (numbered rule by rule) -> where matches end
+        self._any_part.scan(shadow, _collect_pattern_end, ends)
+        if not ends:
             return flags, suppressed
+        hits: dict[int, list[tuple[int, list[int]]]] = {}  # rule -> [(its pattern, ends)]
+        for part in sorted(ends):
+            number, index = self._part_of[part]
+            hits.setdefault(number, []).append((index, ends[part]))
         reading = Reading(folded, self._cues, shadow)
         # Only needed when a sign is near another person's name, so worked out on demand.
         patient_relatives = functools.cache(lambda: self._patient_relatives(reading))
-        for number in sorted(hits):
+        for number, parts in hits.items():  # in order of rule, each rule's in order of pattern
             rule = self.rules[number]
-            matches = self._rule_matches(rule, sorted(hits[number].items()), reading)
+            matches = self._rule_matches(rule, parts, reading)
             if not matches or (rule.requires is not None and not self._required(reading, rule)):
                 continue
             for match in matches:
