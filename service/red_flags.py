@@ -8,7 +8,9 @@ Speed: every rule pattern is also compiled into one Hyperscan database, which sa
 single pass which patterns can match and where those matches end; RE2 finds where they start,
 and Python's `re` then finds the exact spans, inside the sentences RE2 pointed at. Rules are
 written for Python `re`; look-arounds are dropped for Hyperscan and RE2, which therefore find
-a superset and never hide a match.
+a superset and never hide a match. The context step's cue lists are read the same way: a
+second Hyperscan pass (for the lists it reads cheaply, and the terminators) and RE2 on each
+stretch of the shadow say whether and where `re` can find a cue there.
 """
 
 import bisect
@@ -395,7 +397,7 @@ class Cue:
         first = bisect.bisect_right(ends, begin)
         return first < len(ends) and ends[first] <= end
 
-    def _first_start(self, reading: "Reading", begin: int, end: int) -> int:
+    def _search_from(self, reading: "Reading", begin: int, end: int) -> int:
         """Where `re` can start to search the slice text[begin:end]: no match of the cue in
         it starts before; -1 when there is none.
 
@@ -403,17 +405,13 @@ class Cue:
         same edges for `^`, `$` and `\\b`, each character the same class for `\\w`, `\\s` and
         `\\d`, and cues ignore no case. `re` from that offset finds what it finds from the
         slice's start: `^` matches only at the slice's start, look-behinds still see it."""
-        if self.index is None:
-            if self.prefilter is None:
-                return 0
-            stretch = reading.shadow[begin:end]
-            return self.prefilter._regexp.Match(_UNANCHORED, stretch, 0, len(stretch))[0][0]
-        # `_possible` written out: ~70 checks per 1,000-character text with signs, one call less.
-        every = reading.cue_ends if reading.cue_ends is not None else reading.scan_cues()
-        ends = every[self.index]
-        first = bisect.bisect_right(ends, begin)
-        if first == len(ends) or ends[first] > end:
-            return -1
+        if self.index is not None:
+            # `_possible` written out: ~70 checks per 1,000-character text with signs.
+            every = reading.cue_ends if reading.cue_ends is not None else reading.scan_cues()
+            ends = every[self.index]
+            first = bisect.bisect_right(ends, begin)
+            if first == len(ends) or ends[first] > end:
+                return -1
         if self.prefilter is None:
             return 0
         stretch = reading.shadow[begin:end]
@@ -421,7 +419,7 @@ class Cue:
 
     def search(self, reading: "Reading", begin: int, end: int) -> re.Match[str] | None:
         """The first match in the slice text[begin:end] (offsets in the slice)."""
-        start = self._first_start(reading, begin, end)
+        start = self._search_from(reading, begin, end)
         if start < 0:
             return None
         return self.pattern.search(reading.text[begin:end], start)
@@ -434,7 +432,7 @@ class Cue:
 
     def finditer(self, reading: "Reading", begin: int, end: int) -> Iterator[re.Match[str]]:
         """The matches in the slice text[begin:end] (offsets in the slice)."""
-        start = self._first_start(reading, begin, end)
+        start = self._search_from(reading, begin, end)
         if start < 0:
             return iter(())
         return self.pattern.finditer(reading.text[begin:end], start)
@@ -986,6 +984,9 @@ def _windows(shadow: bytes, begin: int, start: int, *counts: int) -> list[int]:
     before the first word and then one piece for each word, which has lost its first two
     characters (" w"): the last `count` words start where those pieces and their separators
     begin, counted back from the end."""
+    if min(counts) < 1:  # no window of words (none in the rules file): read them one by one
+        tokens = list(_WORD.finditer(shadow.decode("ascii"), begin, start))
+        return [tokens[-words].start() if len(tokens) > words else begin for words in counts]
     marked = b" " + shadow[begin:start].translate(_WORD_BYTES)  # marked[i + 1] is begin + i
     pieces = marked.split(b" w")
     return [

@@ -161,6 +161,8 @@ def test_word_windows_are_those_re_counts(text: str) -> None:
             tokens = list(_WORD.finditer(text, begin, start))
             expected = [tokens[-n].start() if len(tokens) > n else begin for n in (1, 3, 10)]
             assert _windows(shadow, begin, start, 1, 3, 10) == expected
+            if tokens:
+                assert _windows(shadow, begin, start, 0) == [tokens[0].start()]
 
 
 @settings(max_examples=300, deadline=None)
