@@ -8,7 +8,9 @@ Speed: every rule pattern is also compiled into one Hyperscan database, which sa
 single pass which patterns can match and where those matches end; RE2 finds where they start,
 and Python's `re` then finds the exact spans, inside the sentences RE2 pointed at. Rules are
 written for Python `re`; look-arounds are dropped for Hyperscan and RE2, which therefore find
-a superset and never hide a match.
+a superset and never hide a match. The context step's cue lists are read the same way: a
+second Hyperscan pass (for the lists it reads cheaply, and the terminators) and RE2 on each
+stretch of the shadow say whether and where `re` can find a cue there.
 """
 
 import bisect
@@ -177,7 +179,9 @@ def _said_over(cue: "Cue", reading: "Reading", begin: int, end: int, within: boo
 _CONTRAST = re.compile(
     r"\b(but|however|although|though|except|whereas|yet|instead|now|today)\b", _FLAGS
 )
-_SENTENCE_MARK = re.compile(r"[.!?\n]")  # where a sentence may begin after
+# Where a sentence may begin after: ".!?\n", which the shadow keeps where they are. There they
+# are found as line breaks, one `bytes.find` each (~2 µs on 1,000 characters, `re` ~5).
+_MARKS_AS_BREAKS = bytes.maketrans(b".!?", b"\n\n\n")
 _UPPERCASE = re.compile(r"(?<!\\)[A-Z]")
 # Curly quotes are folded so that "can’t" matches rules written with "can't".
 _QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
@@ -398,14 +402,31 @@ class Cue:
     that is scanned once per text (`Reading`), in a loosened form that matches a superset, and
     `re` runs only on stretches where some loosened match ends. Cheap lists run `re` directly:
     on the short stretches they are given that is quicker than any check.
+
+    The loosened form drops anchors and word boundaries, so it often passes a stretch that
+    `re` then reads in vain for ~10-50 µs ("no" inside "know"). Those lists also keep an RE2
+    form (only the look-arounds dropped) that reads the same stretch of the shadow in well
+    under a µs: where it finds nothing `re` cannot, and where it does `re` starts there.
+    Some costly lists are read by RE2 alone: their share of the Hyperscan pass is more than
+    RE2 needs on each sign's stretches.
     """
 
-    __slots__ = ("index", "parts", "pattern")
+    __slots__ = ("index", "parts", "pattern", "prefilter")
 
     def __init__(self, parts: list[re.Pattern[str]]) -> None:
         self.parts = parts
         self.pattern = re.compile("|".join(f"(?:{p.pattern})" for p in parts))
         self.index: int | None = None  # its place in a CueScan, when one scans for it
+        self.prefilter: Any = None  # its RE2 form on the shadow, when checked before `re`
+
+    def check_first(self) -> None:
+        """Let RE2 check a stretch before `re` reads it (see the class)."""
+        try:
+            self.prefilter = re2.compile(
+                _shadow_pattern(_open_ended(self.pattern.pattern)), _NO_CAPTURE
+            )
+        except re2.error:
+            self.prefilter = None  # RE2 cannot run it: `re` reads every stretch, as before
 
     def _possible(self, reading: "Reading", begin: int, end: int) -> bool:
         """Whether a match of this cue can lie inside text[begin:end].
@@ -421,11 +442,32 @@ class Cue:
         first = bisect.bisect_right(ends, begin)
         return first < len(ends) and ends[first] <= end
 
+    def _search_from(self, reading: "Reading", begin: int, end: int) -> int:
+        """Where `re` can start to search the slice text[begin:end]: no match of the cue in
+        it starts before; -1 when there is none.
+
+        The RE2 form matches a superset in the same slice of the shadow: the slice has the
+        same edges for `^`, `$` and `\\b`, each character the same class for `\\w`, `\\s` and
+        `\\d`, and cues ignore no case. `re` from that offset finds what it finds from the
+        slice's start: `^` matches only at the slice's start, look-behinds still see it."""
+        if self.index is not None:
+            # `_possible` written out: ~70 checks per 1,000-character text with signs.
+            every = reading.cue_ends if reading.cue_ends is not None else reading.scan_cues()
+            ends = every[self.index]
+            first = bisect.bisect_right(ends, begin)
+            if first == len(ends) or ends[first] > end:
+                return -1
+        if self.prefilter is None:
+            return 0
+        stretch = reading.shadow[begin:end]
+        return self.prefilter._regexp.Match(_UNANCHORED, stretch, 0, len(stretch))[0][0]
+
     def search(self, reading: "Reading", begin: int, end: int) -> re.Match[str] | None:
         """The first match in the slice text[begin:end] (offsets in the slice)."""
-        if not self._possible(reading, begin, end):
+        start = self._search_from(reading, begin, end)
+        if start < 0:
             return None
-        return self.pattern.search(reading.text[begin:end])
+        return self.pattern.search(reading.text[begin:end], start)
 
     def search_within(self, reading: "Reading", begin: int, end: int) -> re.Match[str] | None:
         """The first match in text[begin:end] read in place (`\\b` sees the text around it)."""
@@ -441,28 +483,32 @@ class Cue:
 
     def finditer(self, reading: "Reading", begin: int, end: int) -> Iterator[re.Match[str]]:
         """The matches in the slice text[begin:end] (offsets in the slice)."""
-        if not self._possible(reading, begin, end):
+        start = self._search_from(reading, begin, end)
+        if start < 0:
             return iter(())
-        return self.pattern.finditer(reading.text[begin:end])
+        return self.pattern.finditer(reading.text[begin:end], start)
 
 
 # Cue lists worth a Hyperscan pass: `re` costs a µs or more on each stretch they are searched in,
 # more than their share of the scan (hypothetical_after and safety_netting add ~3 µs to the scan
 # of a 1,000-character text and save ~2.5 µs on each sign).
+# negation_answer (a transcript's answer on the next line) is rare: its share of the scan is under
+# a µs, and it spares each sign a search of 200 characters (~1 µs).
 # The others are anchored at the start of a short stretch, where `re` needs under a µs, or, as
 # negation_breakers, only read after a negation cue (~0.2 times per 1,000 characters with signs,
 # where `re` costs ~0.5 µs in all and their share of the scan ~5 µs).
 _FILTERED_CUES = (
     "negation_before",
-    "negation_after",
+    "negation_answer",
     "negation_list",
     "resolved_history",
     "resolved_history_after",
-    "hypothetical",
     "hypothetical_after",
     "safety_netting",
-    "other_person",
 )
+# Costly too, but their loosened forms cost the scan ~5 µs each on 1,000 characters (~4 µs all
+# the rules' `unless` lists), and RE2 reads their stretches in ~0.5 µs a sign: RE2 alone.
+_RE2_CUES = ("negation_after", "hypothetical", "other_person")
 
 
 def loosened(pattern: str) -> str:
@@ -500,8 +546,8 @@ def ends_only(pattern: str) -> str:
 
 
 class CueScan:
-    """Where the loosened forms of some cue lists end in a text, in one Hyperscan pass, and
-    where the terminators can start, in another."""
+    """Where the loosened forms of some cue lists end in a text, and where the terminators can
+    start, in one Hyperscan pass (two passes cost ~5 µs more on 1,000 characters)."""
 
     def __init__(self, cues: dict[str, Cue], terminators: Cue) -> None:
         """Scan for these cues (keyed by where they are defined) and tell each its index."""
@@ -518,14 +564,21 @@ class CueScan:
                 ids.append(cue.index)
                 names.append(name)
         self.size = len(set(ids))
-        self._set = PatternSet(patterns, names, ids)
+        flags = [0] * len(patterns)
         # `re` finds the terminators of a 1,000-character text in ~65 µs, trying every
         # alternative at every character. Hyperscan reports where each alternative without its
         # look-arounds can match, with the leftmost start for each end (a terminator has one
         # start per end: a punctuation mark, or words and spaces between word boundaries), so
         # `re` need only try those starts. Not the terminators that could match empty text.
+        # They come last, each under an id of its own: Hyperscan reports one match per id and
+        # end, and two terminators can end at one place (":\n" and "\n").
         forms = [without_lookarounds(part.pattern) for part in terminators.parts]
-        self._stops = None
+        self.scans_stops = not any(re.fullmatch(form, "") for form in forms)
+        if self.scans_stops:
+            patterns += [_shadow_pattern(form).encode() for form in forms]
+            ids += range(self.size, self.size + len(forms))
+            names += ["context terminators"] * len(forms)
+            flags += [hyperscan.HS_FLAG_SOM_LEFTMOST] * len(forms)
         # `re` tries the first terminator first: when it is one character class ("[.!;\n]"),
         # a start on one of its characters is that one character, with no `re` to run.
         first = terminators.parts[0].pattern
@@ -533,26 +586,15 @@ class CueScan:
         self.one_character_stops = frozenset(
             char for char in map(chr, range(128)) if one_class and re.fullmatch(first, char)
         )
-        if not any(re.fullmatch(form, "") for form in forms):
-            self._stops = PatternSet(
-                [_shadow_pattern(form).encode() for form in forms],
-                ["context terminators"] * len(forms),
-                flag=hyperscan.HS_FLAG_SOM_LEFTMOST,
-            )
+        self._set = PatternSet(patterns, names, ids, flags)
 
-    def ends(self, shadow: bytes) -> list[list[int]]:
-        """For each cue scanned for, the sorted offsets where a loosened match ends."""
+    def scan(self, shadow: bytes) -> tuple[list[list[int]], list[int] | None]:
+        """For each cue scanned for, the sorted offsets where a loosened match ends; and the
+        sorted offsets where a terminator may start, or None when not scanned for."""
         ends: list[list[int]] = [[] for _ in range(self.size)]
-        self._set.scan(shadow, _collect_end, ends)  # reported in order of end
-        return ends
-
-    def stop_starts(self, shadow: bytes) -> list[int] | None:
-        """The sorted offsets where a terminator may start, or None when not scanned for."""
-        if self._stops is None:
-            return None
-        starts: set[int] = set()
-        self._stops.scan(shadow, _collect_start, starts)
-        return sorted(starts)
+        starts: list[int] = []
+        self._set.scan(shadow, _collect_end_or_start, (ends, starts))  # in order of end
+        return ends, sorted(set(starts)) if self.scans_stops else None
 
 
 def _patterns(patterns: Any, where: str) -> list[re.Pattern[str]]:
@@ -625,33 +667,14 @@ def _prefilter(pattern: re.Pattern[str], where: str) -> Any:
         raise RulesError(f"{where}: a pattern uses syntax RE2 cannot run ({err}).") from None
 
 
-def _hits(prefilter: Any, shadow: bytes, last_end: int | None = None) -> Iterator[tuple[int, int]]:
-    """The spans `re2`'s `finditer` gives: successive leftmost matches that do not overlap.
-
-    Calls the compiled RE2 object itself (google-re2 1.1): the module's Python layer builds a
-    generator and a match object for each hit, which cost more than RE2's own search here.
-    No match ends after `last_end` (where Hyperscan saw the last one end): RE2 is not asked to
-    read the rest of the text only to find nothing there, nor past it to see whether a longer
-    match is preferred: RE2 still reads the characters around its range for `\\b` and `$`, so
-    the matches are those of the whole text."""
-    regexp, pos = prefilter._regexp, 0
-    end = len(shadow) if last_end is None else last_end
-    while last_end is None or pos < last_end:
-        span = regexp.Match(_UNANCHORED, shadow, pos, end)[0]
-        if span[0] < 0:
-            return
-        yield span
-        if pos == end:
-            return
-        pos = span[1] if span[1] != pos else pos + 1  # after an empty match, one further on
-
-
 # The RE2 forms of the whole-text patterns that `_patient_relatives` reads.
 _WRITER_COMPLAINT_RE2 = _prefilter(_WRITER_COMPLAINT, "_WRITER_COMPLAINT")
 _PATIENT_RELATIVE_RE2 = _prefilter(_PATIENT_RELATIVE, "_PATIENT_RELATIVE")
 # `re` reads a 1,000-character text that names no relative in ~100 µs (the alternation with
 # `\w+` tails tried at every word); RE2 says where the first one can start in a few.
 _RELATIVE_NOUN_RE2 = _prefilter(_RELATIVE_NOUN, "_RELATIVE_NOUN")
+# Read only where a relative is named before the writer's own pain, but then ~50 µs by `re`.
+_WRITER_FOCUS_RE2 = _prefilter(_WRITER_FOCUS, "_WRITER_FOCUS")
 
 
 # The non-ASCII characters that `re` with IGNORECASE matches to an ASCII letter and that
@@ -660,6 +683,23 @@ _RELATIVE_NOUN_RE2 = _prefilter(_RELATIVE_NOUN, "_RELATIVE_NOUN")
 _CASELESS_ASCII = ("\u0130", "\u0131", "\u017f")
 # Read for most signs, and twice as fast without IGNORECASE (~3 µs on 150 characters).
 _THIRD_PERSON_LOWERCASE = re.compile(_THIRD_PERSON.pattern)
+# `re` still needs ~10 µs for the 250 characters before a sign; RE2 says in ~1 whether and where
+# a third person can be named there.
+_THIRD_PERSON_RE2 = _prefilter(_THIRD_PERSON_LOWERCASE, "_THIRD_PERSON")
+
+
+def _third_persons(reading: "Reading", begin: int, end: int) -> Iterator[re.Match[str]]:
+    """The matches of _THIRD_PERSON in the slice text[begin:end] (offsets in the slice).
+
+    `re` reads the slice from where RE2 finds the first match of the pattern without its
+    look-ahead in the same slice of the shadow (as `Cue` does), or from its start where the
+    text has letters that the shadow cannot write for a pattern that ignores case."""
+    told = reading.text[begin:end]
+    if reading.caseless:
+        return _THIRD_PERSON.finditer(told)
+    stretch = reading.shadow[begin:end]
+    first = _THIRD_PERSON_RE2._regexp.Match(_UNANCHORED, stretch, 0, len(stretch))[0][0]
+    return iter(()) if first < 0 else _THIRD_PERSON_LOWERCASE.finditer(told, first)
 
 
 def _first_match(
@@ -672,8 +712,8 @@ def _first_match(
 
 def _first_start(prefilter: Any, reading: "Reading") -> int | None:
     """Where `re` can start to search a text for a pattern of this module (_WRITER_COMPLAINT,
-    _PATIENT_RELATIVE, _RELATIVE_NOUN): no match begins before; None when there is no match
-    at all.
+    _PATIENT_RELATIVE, _RELATIVE_NOUN, _WRITER_FOCUS): no match begins before; None when there
+    is no match at all.
 
     RE2 finds the pattern without its look-arounds in the shadow in a few µs, where `re` reads
     a whole text without a match in ~40-60 µs (~150 µs in a text with an "é"). The shadow
@@ -751,14 +791,13 @@ def parse_rules(document: Any, source: str = "rules") -> tuple[list[Rule], Conte
 
 
 @functools.lru_cache(maxsize=8)
-def _database(patterns: tuple[bytes, ...], ids: tuple[int, ...], flag: int) -> hyperscan.Database:
+def _database(
+    patterns: tuple[bytes, ...], ids: tuple[int, ...], flags: tuple[int, ...]
+) -> hyperscan.Database:
     """Compiled once per process for a set of patterns (it takes a few seconds)."""
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     database.compile(
-        expressions=list(patterns),
-        ids=list(ids),
-        elements=len(patterns),
-        flags=[flag] * len(patterns),
+        expressions=list(patterns), ids=list(ids), elements=len(patterns), flags=list(flags)
     )
     return database
 
@@ -769,14 +808,27 @@ def _collect_match(
     found.append((index, start, end))
 
 
+def _collect_pattern_end(
+    index: int, start: int, end: int, flags: int, ends: dict[int, list[int]]
+) -> None:
+    found = ends.get(index)
+    if found is None:
+        ends[index] = [end]
+    else:
+        found.append(end)
+
+
 # Hyperscan calls back into Python for every match (~30 cue ends and ~25 terminator starts in
-# 1,000 characters with signs): these keep only what is read, where it is read from.
-def _collect_end(index: int, start: int, end: int, flags: int, ends: list[list[int]]) -> None:
-    ends[index].append(end)
-
-
-def _collect_start(index: int, start: int, end: int, flags: int, starts: set[int]) -> None:
-    starts.add(start)
+# 1,000 characters with signs): this keeps only what is read, where it is read from. The ids
+# after the cues' are the terminators', the only patterns scanned with their starts.
+def _collect_end_or_start(
+    index: int, start: int, end: int, flags: int, found: tuple[list[list[int]], list[int]]
+) -> None:
+    ends, starts = found
+    if index < len(ends):
+        ends[index].append(end)
+    else:
+        starts.append(start)
 
 
 class PatternSet:
@@ -793,16 +845,18 @@ class PatternSet:
         patterns: list[str] | list[bytes],
         names: list[str],
         ids: list[int] | None = None,
-        flag: int = 0,
+        flags: list[int] | None = None,
     ) -> None:
-        """Reports every match's end; with HS_FLAG_SOM_LEFTMOST also its leftmost start."""
+        """Reports every match's end; with HS_FLAG_SOM_LEFTMOST (flags, one per pattern) also
+        its leftmost start."""
         encoded = tuple(p if isinstance(p, bytes) else p.encode() for p in patterns)
+        every = tuple(flags or [0] * len(encoded))
         try:
-            self._database = _database(encoded, tuple(ids or range(len(encoded))), flag)
+            self._database = _database(encoded, tuple(ids or range(len(encoded))), every)
         except hyperscan.error:
-            for pattern, name in zip(encoded, names, strict=True):
+            for pattern, name, flag in zip(encoded, names, every, strict=True):
                 try:
-                    _database((pattern,), (0,), flag)
+                    _database((pattern,), (0,), (flag,))
                 except hyperscan.error as err:
                     raise RulesError(
                         f"{name}: a pattern uses syntax Hyperscan cannot run ({err})."
@@ -836,6 +890,7 @@ class Reading:
         "_backs",
         "_breaks",
         "_scan",
+        "_stop_starts",
         "_stops",
         "_writer",
         "caseless",
@@ -854,6 +909,7 @@ class Reading:
         # For each cue scanned for, the sorted offsets where a loosened match ends; None until
         # a sign's context needs them (`scan_cues`).
         self.cue_ends: list[list[int]] | None = None
+        self._stop_starts: list[int] | None = None  # found by the same pass
         self._stops: tuple[list[int], list[int]] | None = None
         self._breaks: tuple[list[int], list[int]] | None = None
         self._writer: tuple[int, int] | None = None
@@ -873,7 +929,7 @@ class Reading:
                 complaint
                 and relative
                 and relative.start() < complaint.start()
-                and _WRITER_FOCUS.search(text)
+                and _first_match(_WRITER_FOCUS, _WRITER_FOCUS_RE2, self)
             ):
                 relative = None
             self._writer = (
@@ -895,30 +951,35 @@ class Reading:
         return complaint >= 0 and (complaint < relative or start < relative)
 
     def scan_cues(self) -> list[list[int]]:
-        """For each cue scanned for, where its loosened matches end (one Hyperscan pass)."""
-        self.cue_ends = self._scan.ends(self.shadow)
+        """For each cue scanned for, where its loosened matches end, and where terminators
+        may start (one Hyperscan pass)."""
+        self.cue_ends, self._stop_starts = self._scan.scan(self.shadow)
         return self.cue_ends
 
     def stops(self, terminators: Cue) -> tuple[list[int], list[int]]:
         """Where the terminators are, found once for all the text's signs."""
         if self._stops is None:
             text, pattern = self.text, terminators.pattern
-            starts = self._scan.stop_starts(self.shadow)
-            if starts is None:
+            if self.cue_ends is None:
+                self.scan_cues()
+            if self._stop_starts is None:
                 found = [m.span() for m in pattern.finditer(text)]
-            else:  # what finditer finds: the first match from each start after the last match
-                found, searched_to = [], 0
-                single = self._scan.one_character_stops
-                for start in starts:
-                    if start < searched_to:
-                        continue
-                    if text[start] in single:
-                        found.append((start, start + 1))
-                        searched_to = start + 1
-                    elif match := pattern.match(text, start):
-                        found.append(match.span())
-                        searched_to = match.end()
-            self._stops = [a for a, _ in found], [b for _, b in found]
+                self._stops = [a for a, _ in found], [b for _, b in found]
+                return self._stops
+            # What finditer finds: the first match from each start after the last match.
+            starts: list[int] = []
+            ends: list[int] = []
+            single = self._scan.one_character_stops
+            for start in self._stop_starts:
+                if ends and start < ends[-1]:
+                    continue
+                if text[start] in single:
+                    starts.append(start)
+                    ends.append(start + 1)
+                elif match := pattern.match(text, start):
+                    starts.append(start)
+                    ends.append(match.end())
+            self._stops = starts, ends
         return self._stops
 
     def sentence(self, start: int, end: int) -> tuple[int, int, bool]:
@@ -928,8 +989,12 @@ class Reading:
         after it. Each sentence end is one character whose look-arounds see the whole text,
         so all of them are found once, and each sign's sentence is two bisections."""
         if self._breaks is None:
-            text = self.text
-            marks = [m.start() for m in _SENTENCE_MARK.finditer(text)]
+            text, marks = self.text, []
+            find = self.shadow.translate(_MARKS_AS_BREAKS).find
+            at = find(b"\n")
+            while at >= 0:
+                marks.append(at)
+                at = find(b"\n", at + 1)
             # The marks that _SENTENCE_END matches: all but a point between digits ("38.2").
             # Found from the marks because `re` scans for that pattern at ~30 ns a character.
             self._breaks = (
@@ -952,6 +1017,15 @@ class Reading:
             return begin, len(self.text), False
         finish = ends[following]
         return begin, finish, self.text[finish] == "?"
+
+    def sentence_end(self, start: int, end: int) -> int:
+        """Where the sentence around a span ends: `sentence(start, end)[1]`, read without the
+        rest once the sentence ends are known (for each RE2 hit of a rule)."""
+        if self._breaks is None:
+            return self.sentence(start, end)[1]
+        ends = self._breaks[1]
+        following = bisect.bisect_left(ends, end)
+        return ends[following] if following < len(ends) else len(self.text)
 
 
 # The writer's own back: "my lower back", "I've got a sore back" (not "we both have bad backs").
@@ -1005,10 +1079,32 @@ def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozense
     return frozenset(patients)
 
 
-def _windows(text: str, begin: int, start: int, *counts: int) -> list[int]:
-    """For each count, where the last `count` words before text[start] begin, from `begin`."""
-    tokens = list(_WORD.finditer(text, begin, start))
-    return [tokens[-words].start() if len(tokens) > words else begin for words in counts]
+# The shadow with each byte that `_WORD` reads as part of a word written "w", every other a
+# space: a non-ASCII letter or digit is "x" or "0" there, any other character not a word's.
+_WORD_BYTES = bytes(ord("w") if _WORD.fullmatch(chr(byte)) else ord(" ") for byte in range(256))
+
+
+def _windows(shadow: bytes, begin: int, start: int, *counts: int) -> list[int]:
+    """For each count, where the last `count` words before the sign at `start` begin, counted
+    from `begin` (`begin` itself when there are not more than `count` words).
+
+    The words `_WORD.finditer(text, begin, start)` finds, without reading them one by one
+    (~6 µs a sign): in the marked stretch a word starts at each "w" after a space (a word cut
+    by `begin` too, after the space put before it). Split there, the stretch is the part
+    before the first word and then one piece for each word, which has lost its first two
+    characters (" w"): the last `count` words start where those pieces and their separators
+    begin, counted back from the end."""
+    if min(counts) < 1:  # no window of words (none in the rules file): read them one by one
+        tokens = list(_WORD.finditer(shadow.decode("ascii"), begin, start))
+        return [tokens[-words].start() if len(tokens) > words else begin for words in counts]
+    marked = b" " + shadow[begin:start].translate(_WORD_BYTES)  # marked[i + 1] is begin + i
+    pieces = marked.split(b" w")
+    return [
+        begin + len(marked) - sum(map(len, pieces[-words:])) - 2 * words
+        if len(pieces) > words + 1
+        else begin
+        for words in counts
+    ]
 
 
 class RedFlagEngine:
@@ -1026,10 +1122,11 @@ class RedFlagEngine:
         )
         # Costly to run with `re` for every sign: the long cue lists and the `unless` lists.
         scanned = {f"context {name}": getattr(context, name) for name in _FILTERED_CUES}
-        for rule in rules:
-            if rule.unless is not None:
-                scanned[f"rule {rule.id} unless"] = rule.unless
         self._cues = CueScan(scanned, context.terminators)
+        # RE2 reads a stretch before `re` (see `Cue`): where the scan passes it, or always.
+        unless = [rule.unless for rule in rules if rule.unless is not None]
+        for cue in [*scanned.values(), *(getattr(context, name) for name in _RE2_CUES), *unless]:
+            cue.check_first()
 
     @classmethod
     def from_file(cls, path: str | Path = DEFAULT_RULES_FILE) -> "RedFlagEngine":
@@ -1052,18 +1149,20 @@ class RedFlagEngine:
         suppressed: list[SuppressedSign] = []
         folded = fold(text)
         shadow = ascii_shadow(folded)
-        hits: dict[int, dict[int, list[int]]] = {}  # rule -> {pattern: where matches end}
-        for part, _, end in self._any_part.matches(shadow):
-            number, index = self._part_of[part]
-            hits.setdefault(number, {}).setdefault(index, []).append(end)
-        if not hits:
+        ends: dict[int, list[int]] = {}  # pattern (numbered rule by rule) -> where matches end
+        self._any_part.scan(shadow, _collect_pattern_end, ends)
+        if not ends:
             return flags, suppressed
+        hits: dict[int, list[tuple[int, list[int]]]] = {}  # rule -> [(its pattern, ends)]
+        for part in sorted(ends):
+            number, index = self._part_of[part]
+            hits.setdefault(number, []).append((index, ends[part]))
         reading = Reading(folded, self._cues, shadow)
         # Only needed when a sign is near another person's name, so worked out on demand.
         patient_relatives = functools.cache(lambda: self._patient_relatives(reading))
-        for number in sorted(hits):
+        for number, parts in hits.items():  # in order of rule, each rule's in order of pattern
             rule = self.rules[number]
-            matches = self._rule_matches(rule, sorted(hits[number].items()), reading)
+            matches = self._rule_matches(rule, parts, reading)
             if not matches or (rule.requires is not None and not self._required(reading, rule)):
                 continue
             for match in matches:
@@ -1113,22 +1212,38 @@ class RedFlagEngine:
         """Exact matches of a pattern, searched from where its RE2 form hits the shadow.
 
         Python's `re` (which has the look-arounds RE2 lacks) starts right at each hit instead
-        of scanning the whole text with a long alternation. With the sorted offsets where
-        Hyperscan saw the RE2 form's matches end, `re` stops reading a sentence where no
-        further non-empty match could end (`_rule_matches` drops empty ones).
+        of scanning the whole text with a long alternation, and reads to the end of the hit's
+        sentence. With the sorted offsets where Hyperscan saw the RE2 form's matches end, `re`
+        stops reading a sentence where no further non-empty match could end (`_rule_matches`
+        drops empty ones).
+
+        The hits are the spans `re2`'s `finditer` gives: successive leftmost matches that do
+        not overlap, read from the compiled RE2 object itself (google-re2 1.1), whose Python
+        layer builds a generator and a match object for each, which cost more than RE2's own
+        search here. No match ends after the last of `ends`: RE2 is not asked to read the rest
+        of the text only to find nothing there, nor past it to see whether a longer match is
+        preferred; it still reads the characters around its range for `\\b` and `$`, so the
+        matches are those of the whole text.
         """
-        searched_to = 0
-        for start, stop in _hits(prefilter, reading.shadow, ends[-1] if ends else None):
-            if start < searched_to:
-                continue
-            end = reading.sentence(start, stop)[1]
-            for match in pattern.finditer(reading.text, start, end):
-                yield match
-                if ends is not None:
-                    following = bisect.bisect_right(ends, match.end())
-                    if following == len(ends) or ends[following] > end:
-                        break
-            searched_to = end
+        text, shadow, regexp = reading.text, reading.shadow, prefilter._regexp
+        last_end = ends[-1] if ends else None
+        limit = len(shadow) if last_end is None else last_end
+        pos = searched_to = 0
+        while last_end is None or pos < limit:
+            start, stop = regexp.Match(_UNANCHORED, shadow, pos, limit)[0]
+            if start < 0:
+                return
+            if start >= searched_to:
+                searched_to = reading.sentence_end(start, stop)
+                for match in pattern.finditer(text, start, searched_to):
+                    yield match
+                    if ends is not None:
+                        following = bisect.bisect_right(ends, match.end())
+                        if following == len(ends) or ends[following] > searched_to:
+                            break
+            if pos == limit:
+                return
+            pos = stop if stop != pos else pos + 1  # after an empty match, one further on
 
     def _required(self, reading: Reading, rule: Rule) -> bool:
         """A rule's `requires` cue is present and not negated."""
@@ -1137,7 +1252,11 @@ class RedFlagEngine:
             begin, finish = self._clause(reading, *m.span())
             context = self.context
             before, near = _windows(
-                reading.text, begin, m.start(), context.negation_window_words, context.window_words
+                reading.shadow,
+                begin,
+                m.start(),
+                context.negation_window_words,
+                context.window_words,
             )
             # History only near the cue: "osteoporosis (fracture 2019) ... after a slip" is new.
             if not self._negated(reading, m.start(), m.end(), before, begin) and not (
@@ -1275,7 +1394,7 @@ class RedFlagEngine:
 
         # The words before the sign are read once for both windows.
         negation_before, before = _windows(
-            text, begin, start, context.negation_window_words, context.window_words + 4
+            reading.shadow, begin, start, context.negation_window_words, context.window_words + 4
         )
         if self._negated(reading, start, end, negation_before, begin):
             return "negated"
@@ -1331,9 +1450,9 @@ class RedFlagEngine:
         ):
             # A sign told of a third person is someone else's: "a lady with a fractured spine".
             # The sentence, not the clause: "..., and she had a high fever" starts a clause.
-            told = text[max(sentence_begin, start - 250) : end]
-            third_person = _THIRD_PERSON if reading.caseless else _THIRD_PERSON_LOWERCASE
-            for cue in third_person.finditer(told):
+            told_from = max(sentence_begin, start - 250)
+            told = text[told_from:end]
+            for cue in _third_persons(reading, told_from, end):
                 rest = told[cue.end() :]
                 if not _WRITER_WORD.search(rest) and not _REPORTER.match(rest):
                     return "other_person"

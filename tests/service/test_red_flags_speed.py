@@ -15,11 +15,17 @@ from service.red_flags import (
     _SENTENCE_END,
     _THIRD_PERSON,
     _THIRD_PERSON_LOWERCASE,
+    _WORD,
     _WRITER_COMPLAINT,
     _WRITER_COMPLAINT_RE2,
+    _WRITER_FOCUS,
+    _WRITER_FOCUS_RE2,
     Reading,
     RedFlagEngine,
     _first_start,
+    _third_persons,
+    _windows,
+    ascii_shadow,
     ends_only,
     fold,
     loosened,
@@ -70,11 +76,11 @@ def plain_sentence(text: str, start: int, end: int) -> tuple[int, int, bool]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="ab1. !?\n", max_size=40), st.data())
+@given(st.text(alphabet="ab1. !?\n\u2028é\x0b", max_size=40), st.data())
 def test_sentence_bounds_match_the_plain_definition(text: str, data: st.DataObject) -> None:
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
-    reading = Reading(text, None, b"")  # type: ignore[arg-type]  # no cue scan needed
+    reading = Reading(text, None)  # type: ignore[arg-type]  # no cue scan needed
     assert reading.sentence(start, end) == plain_sentence(text, start, end)
 
 
@@ -112,6 +118,67 @@ def phrases(words: list[str], alphabet: str, size: int) -> st.SearchStrategy[str
 
 
 SIGN_WORDS = ["back", "pain", "fever", "no", "fell", "numb", "bum", "legs", "weak"]
+
+
+CUE_WORDS = [
+    *("no", "not", "know", "nothing", "denies", "if", "in case", "what if", "years ago", "my"),
+    *("dad's", "mum", "she", "recovered", "all gone", "- no", "? no", "nurse:", "caller: no"),
+    *("unless", "would", "cause", "sign of", "watch for", "x fever", "☐", "—", "×", "é", "ı"),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(phrases(CUE_WORDS, " .,?!\n-:'", 2), st.data())
+def test_every_cue_finds_in_a_stretch_what_re_finds_there(
+    engine: RedFlagEngine, text: str, data: st.DataObject
+) -> None:
+    """Each list, checked first by the scan, by RE2 or both, finds what `re` finds."""
+    text = fold(text)
+    reading = Reading(text, engine._cues)
+    cues = [getattr(engine.context, name) for name in ("negation_before", "negation_after")]
+    cues += [getattr(engine.context, name) for name in ("negation_answer", "negation_list")]
+    cues += [getattr(engine.context, name) for name in ("resolved_history", "hypothetical")]
+    cues += [getattr(engine.context, name) for name in ("hypothetical_after", "other_person")]
+    cues += [engine.context.resolved_history_after, engine.context.safety_netting]
+    cues += [rule.unless for rule in engine.rules if rule.unless is not None]
+    for _ in range(5):
+        begin = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(begin, len(text) + 5))
+        for cue in cues:
+            expected = cue.pattern.search(text[begin:end])
+            found = cue.search(reading, begin, end)
+            assert (found and found.span()) == (expected and expected.span())
+            spans = [m.span() for m in cue.finditer(reading, begin, end)]
+            assert spans == [m.span() for m in cue.pattern.finditer(text[begin:end])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrases(["word", "it's", "a/b", "+", "-", "x", "é", "\u0663", "°", "→", "_"], " .,\n", 3))
+def test_word_windows_are_those_re_counts(text: str) -> None:
+    text, shadow = fold(text), ascii_shadow(fold(text))
+    for begin in range(0, len(text) + 1, 3):
+        for start in range(begin, len(text) + 1, 5):
+            tokens = list(_WORD.finditer(text, begin, start))
+            expected = [tokens[-n].start() if len(tokens) > n else begin for n in (1, 3, 10)]
+            assert _windows(shadow, begin, start, 1, 3, 10) == expected
+            if tokens:
+                assert _windows(shadow, begin, start, 0) == [tokens[0].start()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    phrases(
+        ["she", "he's", "a man", "the old lady", "one guy", "his", "K", "é", "ı", "’s"], " .,'", 2
+    )
+)
+def test_third_persons_are_those_re_finds_in_the_stretch(engine: RedFlagEngine, text: str) -> None:
+    text = fold(text)
+    reading = Reading(text, engine._cues)
+    plain = _THIRD_PERSON if reading.caseless else _THIRD_PERSON_LOWERCASE
+    for begin in range(0, len(text) + 1, 4):
+        for end in range(begin, len(text) + 1, 7):
+            spans = [m.span() for m in _third_persons(reading, begin, end)]
+            assert spans == [m.span() for m in plain.finditer(text[begin:end])]
 
 
 @settings(max_examples=100, deadline=None)
@@ -186,6 +253,7 @@ def test_first_start_is_never_after_the_first_match(engine: RedFlagEngine, text:
         (_WRITER_COMPLAINT, _WRITER_COMPLAINT_RE2),
         (_PATIENT_RELATIVE, _PATIENT_RELATIVE_RE2),
         (_RELATIVE_NOUN, _RELATIVE_NOUN_RE2),
+        (_WRITER_FOCUS, _WRITER_FOCUS_RE2),
     ):
         first, start = pattern.search(text), _first_start(prefilter, reading)
         if first is None:
