@@ -448,6 +448,10 @@ def test_a_question_followed_by_its_been_going_on_since_is_the_writers(engine) -
             "Since the lifting he says he is not feeling his penis properly, back still sore.",
             "cauda_equina",
         ),
+        (
+            "Dad's pad has been dry all day and he says he doesn't need to go, back agony.",
+            "cauda_equina",
+        ),
     ],
 )
 def test_signs_told_without_the_textbook_words(engine, text: str, category: str) -> None:
@@ -858,3 +862,7 @@ def test_an_explained_weight_loss_is_not_a_flag(engine, text: str) -> None:
 )
 def test_a_sign_whose_resolution_is_denied_is_a_flag(engine, text: str, category: str) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+def test_a_dry_night_in_a_pad_is_not_retention(engine) -> None:
+    assert engine.find("His pad has been dry all night, great news. Back still sore.") == []
