@@ -866,3 +866,40 @@ def test_a_sign_whose_resolution_is_denied_is_a_flag(engine, text: str, category
 
 def test_a_dry_night_in_a_pad_is_not_retention(engine) -> None:
     assert engine.find("His pad has been dry all night, great news. Back still sore.") == []
+
+
+@pytest.mark.parametrize(
+    ("sign", "category"),
+    [
+        ("loss of bladder control", "cauda_equina"),
+        ("lost bowel control", "cauda_equina"),
+        ("loss of bowel or bladder control", "cauda_equina"),
+        ("reduced perineal sensation", "cauda_equina"),
+        ("urinary retention", "cauda_equina"),
+        ("saddle anesthesia", "cauda_equina"),
+        ("foot drop", "neurological_deficit"),
+        ("bilateral leg weakness", "neurological_deficit"),
+        ("night sweats", "infection"),
+        ("recent spinal surgery", "infection"),
+        ("unexplained weight loss", "malignancy"),
+        ("constant pain not relieved by rest", "malignancy"),
+        ("a fall from height", "fracture"),
+        ("a pulsating mass in my abdomen", "vascular"),
+    ],
+)
+def test_textbook_phrasings_are_flagged(engine, sign: str, category: str) -> None:
+    for text in (
+        f"Back pain for a week, and {sign} since yesterday.",
+        f"I'm 45. Back pain and {sign}.",
+    ):
+        assert category in {f.category for f in engine.find(text)}, text
+
+
+def test_a_sign_never_had_before_is_new_not_negated(engine) -> None:
+    text = "Never had this before: numbness around my back passage since this morning. Back pain."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_if_im_being_honest_is_not_a_hypothetical(engine) -> None:
+    text = "If I'm being honest I can't feel the toilet paper when I wipe, back bad a week."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
