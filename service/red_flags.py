@@ -361,6 +361,7 @@ _CONTEXT_LISTS = (
     "advice_condition",
     "condition",
     "advice_after_condition",
+    "came_true",
     "general_question",
     "general_question_after",
     "personal_question",
@@ -387,6 +388,7 @@ class Context:
     advice_condition: "Cue"
     condition: "Cue"
     advice_after_condition: "Cue"
+    came_true: "Cue"
     general_question: "Cue"
     general_question_after: "Cue"
     personal_question: "Cue"
@@ -1403,14 +1405,14 @@ class RedFlagEngine:
         ):
             return "excluded_by_rule"
 
-        if (
+        # "ring 999 if I can't pee, and that is exactly what has happened": no longer a condition.
+        if not context.came_true.search(reading, end, sentence_end) and (
             context.hypothetical.search(reading, before, start)
             or context.hypothetical_after.search(reading, end, sentence_end)
             # Advice on what to watch for covers every sign listed after it in the clause.
             or context.safety_netting.search(reading, begin, start)
+            or self._conditional_advice(reading, sentence_begin, start, end, sentence_end)
         ):
-            return "hypothetical"
-        if self._conditional_advice(reading, sentence_begin, start, end, sentence_end):
             return "hypothetical"
         if question and self._general_question(reading, sentence_begin, end, sentence_end):
             return "general_question"

@@ -903,3 +903,14 @@ def test_a_sign_never_had_before_is_new_not_negated(engine) -> None:
 def test_if_im_being_honest_is_not_a_hypothetical(engine) -> None:
     text = "If I'm being honest I can't feel the toilet paper when I wipe, back bad a week."
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_a_condition_that_came_true_is_a_sign(engine) -> None:
+    text = (
+        "The GP said to ring 999 if I can't pee, and that is exactly what has happened since 6am."
+    )
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_a_condition_that_has_not_happened_stays_hypothetical(engine) -> None:
+    assert engine.find("The GP said to ring 999 if I can't pee. Back sore after lifting.") == []
