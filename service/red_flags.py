@@ -175,6 +175,12 @@ def _said_over(cue: "Cue", reading: "Reading", begin: int, end: int, within: boo
     return any(_NOT_OVER.search(text, max(0, start - 40), stop) is None for start, stop in found)
 
 
+# After a sign listed after a negated item: when it happens, so it is present.
+_PRESENT_ITEM = re.compile(
+    r"\s*((every|each)\s+(night|day|morning|evening)|since\s+(this|last|yesterday|mon|tue|wed|thu|"
+    r"fri|sat|sun|\d)|all\s+(week|night|day)|most\s+nights|twice|again)\b",
+    _FLAGS,
+)
 # Words that turn from a condition to what is so: "... go to A&E if it happens, but I can't pee".
 _CONTRAST = re.compile(
     r"\b(but|however|although|though|except|whereas|yet|instead|now|today)\b", _FLAGS
@@ -1325,7 +1331,11 @@ class RedFlagEngine:
             negations = list(context.negation_list.finditer(reading, begin, start))
         if negations:
             gap = before + negations[-1].end()
-            clausal = "," in text[gap:start] and _CLAUSAL_START.match(text, start)
+            # A later item told as present: "No energy, night sweats every night", "No trauma,
+            # urinary retention since this am".
+            clausal = "," in text[gap:start] and (
+                _CLAUSAL_START.match(text, start) or _PRESENT_ITEM.match(text, end)
+            )
             if not context.negation_breakers.search(reading, gap, start) and not clausal:
                 return True
         # Answers follow questions: "Fever? No." reads past the question mark.

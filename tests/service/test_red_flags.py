@@ -914,3 +914,20 @@ def test_a_condition_that_came_true_is_a_sign(engine) -> None:
 
 def test_a_condition_that_has_not_happened_stays_hypothetical(engine) -> None:
     assert engine.find("The GP said to ring 999 if I can't pee. Back sore after lifting.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("No energy, night sweats every night and my back aches.", "infection"),
+        ("No trauma, urinary retention since this am, LBP 5/7.", "cauda_equina"),
+        ("Nil relief from painkillers, fever 38.5, back pain.", "infection"),
+        ("Zero control of my bladder since Tuesday, back agony.", "cauda_equina"),
+    ],
+)
+def test_a_sign_after_an_unrelated_negation_is_a_flag(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_a_negated_list_still_reaches_its_last_item(engine) -> None:
+    assert engine.find("No fever, night sweats or weight loss. LBP after lifting.") == []
