@@ -1415,13 +1415,16 @@ class RedFlagEngine:
         ):
             return "excluded_by_rule"
 
-        # "ring 999 if I can't pee, and that is exactly what has happened": no longer a condition.
-        if not context.came_true.search(reading, end, sentence_end) and (
+        if (
             context.hypothetical.search(reading, before, start)
             or context.hypothetical_after.search(reading, end, sentence_end)
             # Advice on what to watch for covers every sign listed after it in the clause.
             or context.safety_netting.search(reading, begin, start)
             or self._conditional_advice(reading, sentence_begin, start, end, sentence_end)
+        ) and not (
+            # "ring 999 if I can't pee, and that is exactly what has happened": no longer a
+            # condition (read only for a sign that some condition governs).
+            context.came_true.search(reading, end, sentence_end)
         ):
             return "hypothetical"
         if question and self._general_question(reading, sentence_begin, end, sentence_end):
