@@ -79,8 +79,8 @@ _WRITER_FOCUS = re.compile(
 )
 _RELATIVE = (
     r"(father|mother|dad|daddy|mum|mummy|mom|mommy|parents?|brother|sister|grand\w+|gran|nan|"
-    r"nana|granny|aunt|auntie|uncle|cousin|son|daughter|husband|wife|partner|boyfriend|"
-    r"girlfriend|friend|mate|colleague|neighbou?r|boss|flatmate|housemate|fianc\w*|nephew|niece|"
+    r"nana|granny|aunt|auntie|uncle|cousin|son|daughter|husband|hubby|wife|missus|partner|boyfriend|"
+    r"girlfriend|gf|bf|friend|mate|colleague|neighbou?r|boss|flatmate|housemate|fianc\w*|nephew|niece|"
     r"step\w+|godson|goddaughter)"
 )
 _PATIENT_RELATIVE = re.compile(
@@ -108,6 +108,12 @@ _REPORTER = re.compile(
     r"\W*(\w+\s+){0,2}?(said|says|say|found|finds|find|thinks?|thought|told|tells|noticed|notices|"
     r"checked|checks|examined|examines|tested|tests|asked|asks|reckons?|suspects?|wants?|sent|"
     r"referred|diagnosed|wrote|writes|explained|confirmed|felt\s+my|saw|sees)\b",
+    _FLAGS,
+)
+# The writer owning a sign just before it: "I had bowel cancer", "I'm the one who's lost weight".
+_WRITER_OWNS = re.compile(
+    r"\b(i|i'm|im|i've|ive)\s+(had|have\s+had|'?ve\s+had|am\s+the\s+one|'?m\s+the\s+one|"
+    r"was\s+the\s+one)\b[^.!?\n,;]{0,30}$",
     _FLAGS,
 )
 _WRITER_WORD = re.compile(
@@ -1456,6 +1462,15 @@ class RedFlagEngine:
                 and not _THIRD_PERSON_WORD.search(rest, told.end())
             ):
                 continue
+            return "other_person"
+        # Asking for a relative, the writer's own sign is not the patient's: "Asking for my wife,
+        # who has backache. I'm the one who's lost weight", "I had bowel cancer at his age".
+        if (
+            reading.writer_and_relative()[0] < 0
+            and reading.writer_and_relative()[1] < start
+            and patient_relatives()
+            and _WRITER_OWNS.search(text, max(sentence_begin, start - 60), start)
+        ):
             return "other_person"
         # A writer with pain of their own who names a relative first is the patient too, unless
         # that relative has back pain of their own: "My sister has MS and she can't walk. I'm

@@ -931,3 +931,106 @@ def test_a_sign_after_an_unrelated_negation_is_a_flag(engine, text: str, categor
 
 def test_a_negated_list_still_reaches_its_last_item(engine) -> None:
     assert engine.find("No fever, night sweats or weight loss. LBP after lifting.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Does a temp of 38.6 with back pain mean anything?", "infection"),
+        ("Can a fever of 39 since Tuesday be from a slipped disc?", "infection"),
+        ("Is numbness around the bum since this morning an emergency?", "cauda_equina"),
+    ],
+)
+def test_a_question_with_a_reading_or_a_day_is_about_the_writer(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_a_general_question_without_a_reading_stays_general(engine) -> None:
+    assert engine.find("Is a temperature dangerous with sciatica?") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Back gone since the trampoline park and now I think I might be numb down below?",
+            "cauda_equina",
+        ),
+        ("Why would I be losing weight without trying and have back pain at 22?", "malignancy"),
+    ],
+)
+def test_a_sign_asked_about_with_doubt_is_a_flag(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_a_letters_courtesy_is_not_a_hypothetical(engine) -> None:
+    text = (
+        "I would be grateful if you would see this 77-year-old gentleman who slipped on ice "
+        "three weeks ago, landing on his buttocks."
+    )
+    assert "fracture" in {f.category for f in engine.find(text)}
+
+
+def test_numbness_that_has_all_gone_to_sleep_is_not_over(engine) -> None:
+    text = "Since yesterday I can't feel anything down there, like it's all gone to sleep."
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_a_faint_followed_by_no_injuries_is_not_negated(engine) -> None:
+    text = "Had a fainting fit yesterday - no bumps or bruises - and my back has hurt since. 49F"
+    assert "vascular" in {f.category for f in engine.find(text)}
+
+
+def test_collapsing_onto_the_sofa_counts_when_he_was_out(engine) -> None:
+    text = "Dad (64) collapsed onto the sofa holding his back, he was out for a few seconds."
+    assert "vascular" in {f.category for f in engine.find(text)}
+
+
+def test_a_fall_told_after_a_general_question_is_the_writers(engine) -> None:
+    text = (
+        "Does being on steroid tablets for years make a little fall more serious? "
+        "I slipped on the ice yesterday and my back's really sore."
+    )
+    assert "fracture" in {f.category for f in engine.find(text)}
+
+
+def test_the_writers_past_cancer_is_not_the_relatives_they_ask_about(engine) -> None:
+    text = (
+        "My husband (31) has had a stiff lower back every morning for months. I'm only jumpy "
+        "because I had bowel cancer at his age - he's fit and eating like a horse."
+    )
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Night sweats are 100% from the 12 pints lol, back ache since I fell asleep in the bath.",
+        "Back's just achy from the sofa I passed out on after the party.",
+        "My gf passed out at the festival (heat + no food). Now MY lower back is wrecked.",
+    ],
+)
+def test_a_night_out_explains_sweats_and_passing_out(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+def test_a_surname_is_not_a_strain(engine) -> None:
+    text = "Dear Mr Hughes, please see this 71-year-old man with a pulsatile mass in his belly."
+    assert "fracture" not in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I've been passing out and my back is killing me.", "vascular"),
+        ("Had rhabdomyosarcoma as a kid, now low back pain for 4 weeks.", "malignancy"),
+        ("The weakness in my right leg I mentioned last week is worse.", "neurological_deficit"),
+        ("My left ankle literally won't bend up, back pain after rugby.", "neurological_deficit"),
+        ("Fell from the second level of the scaffold, maybe 3 metre, onto my back.", "fracture"),
+        ("Now at 82 I slipped on the stairs and my back is agony.", "fracture"),
+    ],
+)
+def test_everyday_forms_of_signs_are_flagged(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
