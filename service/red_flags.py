@@ -148,6 +148,7 @@ _CLAUSAL_START = re.compile(
     r"doesn'?t|lost|losing|wet|wetting|leak\w*|fell|legs?|foot|feet|pain|it)\b",
     _FLAGS,
 )
+_EXCEPTION = re.compile(r"\b(except|apart\s+from|aside\s+from|other\s+than|besides)\b", _FLAGS)
 _SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?\n]")  # not the point in "38.2"
 # A run of dots is a form's leader ("Hx of malignancy ....... N") or a pause, not an end.
 _STATEMENT_END = re.compile(r"[!\n]|(?<!\.)\.(?!\.)")
@@ -1335,7 +1336,8 @@ class RedFlagEngine:
             # negation reaches every item of its clause, however long the list.
             before = begin
             negations = list(context.negation_list.finditer(reading, begin, start))
-        if negations:
+        # "No numbness anywhere except around my bum": the sign itself names the exception.
+        if negations and not _EXCEPTION.search(text, start, end):
             gap = before + negations[-1].end()
             # A later item told as present: "No energy, night sweats every night", "No trauma,
             # urinary retention since this am".

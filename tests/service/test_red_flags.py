@@ -1034,3 +1034,129 @@ def test_a_surname_is_not_a_strain(engine) -> None:
 )
 def test_everyday_forms_of_signs_are_flagged(engine, text: str, category: str) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Denies trauma other than a fall from a ladder last week.",
+        "No numbness anywhere except around my bum.",
+        "No problems with bladder or bowels except I've had two accidents this week.",
+    ],
+)
+def test_an_exception_to_a_denial_is_a_flag(engine, text: str) -> None:
+    assert engine.find(text) != []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "I've been losing weight without trying since early 2020 and my back aches.",
+            "malignancy",
+        ),
+        ("Night sweats since 2019, getting worse, and my back is agony.", "infection"),
+        (
+            "68, on steroid tablets (prednisolone, 7.5 mg a day) since about 2018. As I "
+            "straightened up with a bag of potatoes I felt a sharp pain in my back.",
+            "fracture",
+        ),
+    ],
+)
+def test_a_sign_since_a_year_is_still_going_on(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_stopping_a_treatment_last_year_does_not_make_a_later_sign_past(engine) -> None:
+    text = (
+        "Many thanks for reviewing this 66-year-old woman, on HRT until last year, with "
+        "unexplained weight loss of around six kilograms over three months."
+    )
+    assert "malignancy" in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dad's 76. I think he might be having accidents, I found his pyjama bottoms in the wash.",
+        "Says she might be feverish, feels hot and cold at night, back pain since lifting.",
+    ],
+)
+def test_doubt_about_the_patients_sign_is_a_flag(engine, text: str) -> None:
+    assert engine.find(text) != []
+
+
+def test_a_riders_fall_is_not_the_ponys(engine) -> None:
+    text = (
+        "Rider (16) was thrown when her pony stopped dead at fence 3 and landed flat on her "
+        "back across the poles."
+    )
+    assert "fracture" in {f.category for f in engine.find(text)}
+
+
+def test_a_relatives_age_after_a_general_question_makes_it_theirs(engine) -> None:
+    text = "What causes a throbbing lump in the belly with back pain? Husband's 74."
+    assert "vascular" in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Enlarged prostate for 8 years, slow stream, exactly the same as it's always been.",
+        "67M. Known BPH, nocturia x2, hesitancy - unchanged x5y. LBP gradual x3/12.",
+    ],
+)
+def test_a_known_prostates_unchanged_flow_is_a_baseline(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+def test_a_known_prostate_that_stops_is_a_flag(engine) -> None:
+    text = "He's always been slow with his prostate, but now he can't get his wee out at all."
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "49M plasterer. LBP post lifting. Red flags: fever N, wt loss N, Ca hx N, IVDU N.",
+        "Fainted once at 17 at a wedding in the heat. 60 now, back aches from the combine.",
+        "How would I know if my back pain was cancer? 56, no weight loss, just paranoid.",
+        "Lost weight because I've knocked the beer and the takeaways on the head. Back stiff.",
+        "Can't feel my feet properly, but that's the diabetes, had it years. Back ache.",
+        "My husband's mate fell off a roof and broke his back, so now my husband (42) is sure "
+        "his sore back from five-a-side is broken too.",
+    ],
+)
+def test_explained_past_and_other_peoples_signs_are_not_flags(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Tractor tipped over on the bank last week and I was thrown out. Back worse. 61.",
+            "fracture",
+        ),
+        (
+            "Lorry jack-knifed on the A1 in Nov, cab went over onto its side. Ongoing LBP.",
+            "fracture",
+        ),
+        (
+            "Long term steroids since my kidney transplant. Moved a chair and felt sudden pain.",
+            "fracture",
+        ),
+        ("Saddle feels like I've done 12 hours on a bike. Back pain x3 days.", "cauda_equina"),
+        (
+            "Leaked right through my work trousers and never felt a thing. Back's wrecked.",
+            "cauda_equina",
+        ),
+        (
+            "My left foot won't pick up and I'm catching it on nothing. Back bad 3 weeks.",
+            "neurological_deficit",
+        ),
+        ("Two time this week I fall down without to know, like the light switch off.", "vascular"),
+    ],
+)
+def test_more_everyday_forms_of_signs_are_flagged(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
