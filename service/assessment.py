@@ -11,11 +11,12 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from service.predictor import Prediction, Predictor
+from service.predictor import DEFAULT_TOKENS, Prediction, Predictor
 from service.red_flags import CATEGORIES, RedFlag, RedFlagEngine, SuppressedSign
 from service.settings import Settings
 from service.triage import decide
 from training.artifacts import ModelError
+from training.text import normalise
 
 log = logging.getLogger("service")
 _C_LIBRARY = ctypes.CDLL(ctypes.util.find_library("c") or None)
@@ -32,6 +33,11 @@ OTHER_PERSON = "other_person"  # the reason the rules give for a sign that is so
 # function), the detector flags from a lower probability than the model's stored threshold.
 # Leaving writers out: cauda equina misses 4 -> 2 of 634, false alarms +0.1 point.
 LOWER_THRESHOLDS = {"cauda_equina": 0.3}
+_TOKENS = re.compile(DEFAULT_TOKENS)  # the words the detector's word block reads
+# How many of the words that pushed the detector up most go through the context step, and how
+# many must not all be ordinary words.
+CONTEXT_CHECKED = 3
+ORDINARY_CHECKED = 5
 # The garbage collector looks at young objects after this many more containers were made than
 # freed (Python's default: 700). A 256-text batch builds ~5,000 containers (answers, their
 # lists and dicts) that live until its response is sent, and each young collection walked them
@@ -107,8 +113,10 @@ class Assessor:
         judged, for these reasons, that it does not apply) it must be surer. Unless it is very
         sure, and always when the rules gave the sign to someone else, its strongest words go
         through the rules' context step, so "my dad had bowel cancer" or "no fever" does not
-        raise a flag; the flag is dropped only when every one of those words is ruled out. The
-        evidence is the sentence the detector scores highest.
+        raise a flag; the flag is dropped only when every one of those words is ruled out. And
+        some of the words that pushed it must be other than the rules file's ordinary words, so
+        "back pain for 3 weeks" is never an emergency. The evidence is the sentence the detector
+        scores highest.
         """
         return self._detected([text], [prediction.signs], [already], [ruled_out or {}])[0]
 
@@ -141,18 +149,31 @@ class Assessor:
         flags: list[list[RedFlag]] = [[] for _ in texts]
         if not candidates:
             return flags
-        unsure = [(texts[i], category) for i, category, check in candidates if check]
-        terms = iter(self.predictor.sign_terms_many(unsure))
+        pushed = self.predictor.sign_terms_many(
+            [(texts[i], category) for i, category, _ in candidates], limit=ORDINARY_CHECKED
+        )
         standing = []
-        for i, category, check in candidates:
-            # `terms` holds the unsure candidates' words, in this order.
-            if not check or not self._ruled_out(texts[i], category, next(terms)):
+        for (i, category, check), terms in zip(candidates, pushed, strict=True):
+            if self._only_ordinary(texts[i], terms):
+                continue
+            if not check or not self._ruled_out(texts[i], category, terms[:CONTEXT_CHECKED]):
                 standing.append((i, category))
         # The evidence a reviewer reads: the sentence the detector scores highest.
         spans = self.predictor.sign_sentences([(texts[i], category) for i, category in standing])
         for (i, category), (start, end) in zip(standing, spans, strict=True):
             flags[i].append(RedFlag(category, SIGN_DETECTOR, texts[i][start:end], start, end))
         return flags
+
+    def _only_ordinary(self, text: str, terms: list[str]) -> bool:
+        """The detector was pushed up by words of ordinary back pain alone ("back pain for 3
+        weeks"): the balanced detector reads a text without sign words as a coin toss, and a
+        short text weighs each word most. Not when the text has a word the detector's word
+        list does not know (a misspelt sign shows only in its character n-grams)."""
+        ordinary = self.engine.context.ordinary_words
+        known = self.predictor.known_words
+        return all(word in ordinary for term in terms for word in term.split()) and all(
+            word in ordinary or word in known for word in _TOKENS.findall(normalise(text))
+        )
 
     def _ruled_out(self, text: str, category: str, terms: list[str]) -> bool:
         """The detector's strongest words (`terms`) are in the text, and the context step rules

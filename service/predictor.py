@@ -269,6 +269,8 @@ class Predictor:
         self._term_names = [""] * len(words)
         for term, j in words.items():
             self._term_names[j] = term
+        # The single words the word block knows (an unknown word shows only in character n-grams).
+        self.known_words = frozenset(term for term in words if " " not in term)
 
     @classmethod
     def load(cls, folder: str | Path) -> "Predictor":

@@ -18,7 +18,7 @@ import functools
 import re
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -407,6 +407,8 @@ class Context:
     personal_question: "Cue"
     self_reference_after_question: "Cue"
     other_person: "Cue"
+    # Words that on their own never tell a sign (see `ordinary_words` in the rules file).
+    ordinary_words: frozenset[str] = frozenset()
 
 
 class Cue:
@@ -802,7 +804,15 @@ def parse_rules(document: Any, source: str = "rules") -> tuple[list[Rule], Conte
         )
     except KeyError as err:
         raise RulesError(f"{source}: context is missing {err}.") from None
-    return rules, context
+    words = document.get("ordinary_words") or []
+    if not isinstance(words, list) or not all(
+        isinstance(w, str) and re.fullmatch(r"[a-z0-9]{2,}", w) for w in words
+    ):
+        raise RulesError(
+            f"{source}: ordinary_words must be single lowercase words of two or more letters "
+            "or digits (the detector's words)."
+        )
+    return rules, replace(context, ordinary_words=frozenset(words))
 
 
 @functools.lru_cache(maxsize=8)

@@ -70,6 +70,14 @@ def test_a_pattern_with_capitals_is_refused() -> None:
         parse_rules(broken(patterns=["Fever"]))
 
 
+@pytest.mark.parametrize("word", [10, "Back", "back pain", "i"])
+def test_an_ordinary_word_the_detector_cannot_read_is_refused(word) -> None:
+    document = copy.deepcopy(DOCUMENT)
+    document["ordinary_words"] = ["back", word]
+    with pytest.raises(RulesError, match="ordinary_words"):
+        parse_rules(document)
+
+
 def test_a_space_inside_a_character_class_stays_inside_it() -> None:
     document = broken(patterns=[r"\bpost[- ]*void\b"])
     for key in ("requires", "unless"):

@@ -129,6 +129,27 @@ def test_only_a_very_sure_detection_stands_when_the_context_step_rules_its_words
     assert detected(SURE - 0.01) == []
 
 
-@pytest.mark.parametrize("text", ["lower back pain", "back hurts", "hurts", "my back is sore"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lower back pain",
+        "back hurts",
+        "hurts",
+        "my back is sore",
+        "back pain for 3 weeks",
+        "back pain since monday",
+        "back pain for a month",
+        "my back has been hurting for a few days",
+        "dull ache in my back for a month now",
+    ],
+)
 def test_the_detector_does_not_flag_plain_back_pain(assessor: Assessor, text: str) -> None:
     assert _flags(assessor, text) == []
+
+
+def test_a_misspelt_sign_beside_ordinary_words_still_reaches_the_detector(
+    assessor: Assessor,
+) -> None:
+    text = "inkontinence since monday"
+    assert assessor.engine.find(text) == []
+    assert [flag.category for flag in _flags(assessor, text)] == ["cauda_equina"]
