@@ -46,7 +46,7 @@ _SELF_REFERENCE = re.compile(
 )
 # The writer describing their own pain, anywhere in the text: then the writer is the patient.
 _WRITER_COMPLAINT = re.compile(
-    r"\b(my|mine)\s+(own\s+)?(lower?\s+)?(back|legs?|hips?|spine)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
+    r"\b(my|mine)\s+(own\s+)?(lower?\s+)?(back|legs?|hips?|spine|waist|loins)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
     r"\bmine\s+(is|are|was|has)\b(?!\s+\d)|\bi'?m\s+the\s+one\s+with\b|"
     # "My issue is a sore lower back", "today it's my turn with a back problem", "now is me with
     # the back pain", "mine came on after a long drive".
@@ -149,6 +149,13 @@ _CLAUSAL_START = re.compile(
     _FLAGS,
 )
 _EXCEPTION = re.compile(r"\b(except|apart\s+from|aside\s+from|other\s+than|besides)\b", _FLAGS)
+_AND_BEFORE = re.compile(r"\band\s+(then\s+)?$", _FLAGS)
+_VERBAL_NEGATION = re.compile(r"(n['’]?t|\bnot|\bnever)\b", _FLAGS)
+_NEGATIVE_SIGN = re.compile(
+    r"((feel|feels|felt|feeling)\s+)?(nothing|none|never|nobody)\b|"
+    r"(doesn['’]?t|does\s+not|won['’]?t|will\s+not)\s+(care|matter|let)\b",
+    _FLAGS,
+)
 _SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?\n]")  # not the point in "38.2"
 # A run of dots is a form's leader ("Hx of malignancy ....... N") or a pause, not an end.
 _STATEMENT_END = re.compile(r"[!\n]|(?<!\.)\.(?!\.)")
@@ -1346,13 +1353,25 @@ class RedFlagEngine:
             # negation reaches every item of its clause, however long the list.
             before = begin
             negations = list(context.negation_list.finditer(reading, begin, start))
-        # "No numbness anywhere except around my bum": the sign itself names the exception.
-        if negations and not _EXCEPTION.search(text, start, end):
+        # "No numbness anywhere except around my bum": the sign itself names the exception. "I
+        # don't feel nothing down there": a sign that starts with its own negative is a double
+        # negative, as in many Englishes.
+        if (
+            negations
+            and not _EXCEPTION.search(text, start, end)
+            and not (
+                _NEGATIVE_SIGN.match(text, start)
+                and _VERBAL_NEGATION.search(negations[-1].group(0))
+            )
+        ):
             gap = before + negations[-1].end()
             # A later item told as present: "No energy, night sweats every night", "No trauma,
             # urinary retention since this am".
-            clausal = "," in text[gap:start] and (
-                _CLAUSAL_START.match(text, start) or _PRESENT_ITEM.match(text, end)
+            # "with no panic at all and fell down the whole flight": "and" starts a new clause.
+            clausal = ("," in text[gap:start] or _AND_BEFORE.search(text, gap, start)) and (
+                _CLAUSAL_START.match(text, start)
+                or _PRESENT_ITEM.match(text, end)
+                or _PRESENT_ITEM.match(text, start)
             )
             if not context.negation_breakers.search(reading, gap, start) and not clausal:
                 return True
@@ -1442,7 +1461,9 @@ class RedFlagEngine:
         ) and not (
             # "ring 999 if I can't pee, and that is exactly what has happened": no longer a
             # condition (read only for a sign that some condition governs).
-            context.came_true.search(reading, end, sentence_end)
+            # After a question, into the next sentence: "... cause no control on potty? Since 4
+            # days I am having this problem".
+            context.came_true.search(reading, end, sentence_end + 100 if question else sentence_end)
         ):
             return "hypothetical"
         if question and self._general_question(reading, sentence_begin, end, sentence_end):

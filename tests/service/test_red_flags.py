@@ -1168,3 +1168,88 @@ def test_explained_past_and_other_peoples_signs_are_not_flags(engine, text: str)
 )
 def test_more_everyday_forms_of_signs_are_flagged(engine, text: str, category: str) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Q: Is there numbness around your genitals? A: not sure. Back pain 4 days.",
+            "cauda_equina",
+        ),
+        (
+            "Q: Is one or both legs weak? A: both and getting worse / Q: Back pain? A: yes",
+            "neurological_deficit",
+        ),
+        (
+            "Can you break your back sneezing if you have osteoporosis because I think I just did",
+            "fracture",
+        ),
+        ("New back pain 2 weeks after spine injection, is normal?", "infection"),
+        (
+            "Is it normal back pain can cause no control on potty? "
+            "Since 4 days I am having this problem.",
+            "cauda_equina",
+        ),
+        (
+            "ok google lower back pain woke up in continent last night never happened before",
+            "cauda_equina",
+        ),
+        (
+            "Three weeks after his decompression comma he has night sweats full stop "
+            "The wound appears healed full stop",
+            "infection",
+        ),
+        (
+            "She fainted at the top of the stairs with no panic at all "
+            "and fell down the whole flight.",
+            "fracture",
+        ),
+        (
+            "My back pain started suddenly on the toilet, very severe, tearing, and I felt I will "
+            "faint but I didn't.",
+            "vascular",
+        ),
+    ],
+)
+def test_forms_questions_and_dictation_keep_their_signs(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "I don't feel nothing down there when my wife touches me, since two weeks.",
+            "cauda_equina",
+        ),
+        (
+            "My leg left is not obey me anymore, every day more weak, back pain three weeks.",
+            "neurological_deficit",
+        ),
+        (
+            "This new spot doesn't move and doesn't care if I'm on my side or my back, all night.",
+            "malignancy",
+        ),
+    ],
+)
+def test_a_sign_with_its_own_negative_is_not_negated_again(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No fever, no numbness, nothing at night, it's from the sofa.",
+        "OPD. 27M, LBP x3wks. (-) fever (-) wt loss (-) saddle anesthesia (-) hx malignancy.",
+        "The covid fever went 3 weeks ago, now just a sore lower back from lying in bed.",
+        "My auntie had cancer in the bone, so I worry my waist pain is the same. I am 36.",
+        "I can feel when I wee, I can feel the loo roll, I'm not leaking. Bad back.",
+        "Had a 5-day course of prednisolone two years ago, nothing since. "
+        "Twisted picking up the dog.",
+    ],
+)
+def test_forms_past_and_other_peoples_signs_stay_quiet(engine, text: str) -> None:
+    assert engine.find(text) == []
