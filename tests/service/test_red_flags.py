@@ -1253,3 +1253,56 @@ def test_a_sign_with_its_own_negative_is_not_negated_again(
 )
 def test_forms_past_and_other_peoples_signs_stay_quiet(engine, text: str) -> None:
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "My son, 3, ran everywhere. For two days he won't walk, only crawls and cries.",
+            "neurological_deficit",
+        ),
+        (
+            "GP tel consult. Mum re 14M. LBP 3/52. New: 'dragging' L leg x5/7, falls x2.",
+            "neurological_deficit",
+        ),
+        ("Help, tonight both my legs are going numb and weak, back agony.", "neurological_deficit"),
+        (
+            "Is it possible for back pain to be the cancer coming back? Mine was bowel, in 2020.",
+            "malignancy",
+        ),
+        (
+            "Would a little fall matter for a teenager with osteoporosis? My daughter (16) has it "
+            "and fell on the ice this morning.",
+            "fracture",
+        ),
+        (
+            "Can a bad back stop you getting hard? In the last few days nothing works in the "
+            "bedroom.",
+            "cauda_equina",
+        ),
+        (
+            "Since yesterday I can't really tell when I need a wee. Back went 10 days ago.",
+            "cauda_equina",
+        ),
+        (
+            "Since Tuesday I've had real trouble emptying my bladder, there's still more in there.",
+            "cauda_equina",
+        ),
+        ("The ugly part was me going into a tree on day four. Low back sore since.", "fracture"),
+    ],
+)
+def test_children_follow_ups_and_buried_signs_are_flagged(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My back only hurts when I'm sitting, not walking, what does that mean?",
+        "Sweating buckets every night this week, sheets soaked through, back in bits.",
+    ],
+)
+def test_walking_and_soaked_sheets_are_not_read_as_other_signs(engine, text: str) -> None:
+    categories = {f.category for f in engine.find(text)}
+    assert "neurological_deficit" not in categories and "cauda_equina" not in categories
