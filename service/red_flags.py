@@ -112,8 +112,8 @@ _REPORTER = re.compile(
 )
 # The writer owning a sign just before it: "I had bowel cancer", "I'm the one who's lost weight".
 _WRITER_OWNS = re.compile(
-    r"\b(i|i'm|im|i've|ive)\s+(had|have\s+had|'?ve\s+had|am\s+the\s+one|'?m\s+the\s+one|"
-    r"was\s+the\s+one)\b[^.!?\n,;]{0,30}$",
+    r"\b(i\s+(had|have\s+had|am\s+the\s+one|was\s+the\s+one)|i['’]?ve\s+had|i['’]?m\s+the\s+one)\b"
+    r"[^.!?\n,;]{0,30}$",
     _FLAGS,
 )
 _WRITER_WORD = re.compile(
@@ -1498,9 +1498,10 @@ class RedFlagEngine:
             return "other_person"
         # Asking for a relative, the writer's own sign is not the patient's: "Asking for my wife,
         # who has backache. I'm the one who's lost weight", "I had bowel cancer at his age".
+        complaint, relative = reading.writer_and_relative()
         if (
-            reading.writer_and_relative()[0] < 0
-            and reading.writer_and_relative()[1] < start
+            complaint < 0
+            and relative < start
             and patient_relatives()
             and _WRITER_OWNS.search(text, max(sentence_begin, start - 60), start)
         ):

@@ -1004,11 +1004,16 @@ def test_a_fall_told_after_a_general_question_is_the_writers(engine) -> None:
     assert "fracture" in {f.category for f in engine.find(text)}
 
 
-def test_the_writers_past_cancer_is_not_the_relatives_they_ask_about(engine) -> None:
-    text = (
+@pytest.mark.parametrize(
+    "text",
+    [
         "My husband (31) has had a stiff lower back every morning for months. I'm only jumpy "
-        "because I had bowel cancer at his age - he's fit and eating like a horse."
-    )
+        "because I had bowel cancer at his age - he's fit and eating like a horse.",
+        "Asking for my wife (36) who has backache since our second baby. I'm the one who's lost "
+        "weight - I've had a horrible stomach bug - but she's fine.",
+    ],
+)
+def test_the_writers_own_signs_are_not_the_relatives_they_ask_about(engine, text: str) -> None:
     assert engine.find(text) == []
 
 
