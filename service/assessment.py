@@ -7,6 +7,7 @@ import gc
 import logging
 import re
 import threading
+from dataclasses import replace
 from typing import Any
 
 from fastapi import HTTPException
@@ -73,7 +74,10 @@ class Assessor:
 
     def assess_many(self, texts: list[str]) -> list[dict[str, Any]]:
         """The answers for many texts, in order; each the same as `assess` gives."""
-        predictions = self.predictor.predict_many(texts)
+        predictions = [
+            self._unless_vague(text, p)
+            for text, p in zip(texts, self.predictor.predict_many(texts), strict=True)
+        ]
         # Red flags run on every text, whatever the model says or whether it abstains.
         return [
             self._answer(text, prediction, flags)
@@ -81,6 +85,25 @@ class Assessor:
                 texts, predictions, self._red_flags_many(texts, predictions), strict=True
             )
         ]
+
+    def _unless_vague(self, text: str, prediction: Prediction) -> Prediction:
+        """The prediction, or an abstention when the text is only words of ordinary back pain
+        ("back pain for 3 weeks", "lower back pain"): on so few words the classifier is as sure
+        as it ever is (spinal infection at 0.9995 for "back pain for 3 weeks"), which says
+        nothing about the person, so no condition is named and the probabilities are even."""
+        words = _TOKENS.findall(normalise(text))
+        plain = self.engine.context.plain_words
+        if prediction.abstained or not words or not all(word in plain for word in words):
+            return prediction
+        even = 1.0 / len(prediction.probabilities)
+        return replace(
+            prediction,
+            condition=None,
+            abstained=True,
+            probabilities=dict.fromkeys(prediction.probabilities, even),
+            explanation=[],
+            vague=True,
+        )
 
     def red_flags(self, text: str, prediction: Prediction) -> list[RedFlag]:
         """The rules' flags, then the sign detector's for categories the rules did not flag."""

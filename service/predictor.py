@@ -49,6 +49,8 @@ class Prediction:
     explanation: list[Term]
     # Red-flag category -> the sign detector's probability that the sign applies (if trained).
     signs: dict[str, float] = field(default_factory=dict)
+    # Abstained because the text says no more than ordinary back pain ("back pain for 3 weeks").
+    vague: bool = False
 
 
 # A sentence for evidence: a run up to and including its end mark, without edge spaces.

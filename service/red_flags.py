@@ -414,8 +414,10 @@ class Context:
     personal_question: "Cue"
     self_reference_after_question: "Cue"
     other_person: "Cue"
-    # Words that on their own never tell a sign (see `ordinary_words` in the rules file).
+    # Words that on their own never tell a sign, and those of them that do not hint at a
+    # condition either (see `ordinary_words` in the rules file).
     ordinary_words: frozenset[str] = frozenset()
+    plain_words: frozenset[str] = frozenset()
 
 
 class Cue:
@@ -811,15 +813,24 @@ def parse_rules(document: Any, source: str = "rules") -> tuple[list[Rule], Conte
         )
     except KeyError as err:
         raise RulesError(f"{source}: context is missing {err}.") from None
-    words = document.get("ordinary_words") or []
-    if not isinstance(words, list) or not all(
-        isinstance(w, str) and re.fullmatch(r"[a-z0-9]{2,}", w) for w in words
+    groups = document.get("ordinary_words") or {}
+    if (
+        not isinstance(groups, dict)
+        or set(groups) - {"plain", "clues"}
+        or not all(
+            isinstance(words, list)
+            and all(isinstance(w, str) and re.fullmatch(r"[a-z0-9]{2,}", w) for w in words)
+            for words in groups.values()
+        )
     ):
         raise RulesError(
-            f"{source}: ordinary_words must be single lowercase words of two or more letters "
-            "or digits (the detector's words)."
+            f"{source}: ordinary_words must have lists 'plain' and 'clues' of single lowercase "
+            "words of two or more letters or digits (the detector's words)."
         )
-    return rules, replace(context, ordinary_words=frozenset(words))
+    plain = frozenset(groups.get("plain") or [])
+    return rules, replace(
+        context, ordinary_words=plain | frozenset(groups.get("clues") or []), plain_words=plain
+    )
 
 
 @functools.lru_cache(maxsize=8)

@@ -65,6 +65,12 @@ ABSTAIN_ADVICE = (
     "This does not look like a description of lower back or leg pain, so no condition is "
     "suggested. If you are unwell, contact a doctor, pharmacist or your local health service."
 )
+VAGUE_ADVICE = (
+    "There is too little here to suggest a condition. Say where it hurts, how and when it "
+    "started, what makes it better or worse, and any other symptoms (numbness, weakness, "
+    "fever, bladder or bowel changes). If it is severe, getting worse or not improving, see a "
+    "doctor."
+)
 SEE_DOCTOR_ADVICE = "See a doctor soon."
 SELF_CARE_ADVICE = (
     "Home care is likely to help; see a doctor if it does not improve in a few weeks."
@@ -92,6 +98,8 @@ def decide(text: str, prediction: Prediction, red_flags: list[RedFlag]) -> Triag
             TriageLevel.EMERGENCY,
             f"{EMERGENCY_ADVICE} Signs found: {categories}. {NOT_A_DIAGNOSIS}",
         )
+    if prediction.vague:
+        return TriageDecision(TriageLevel.SEE_DOCTOR, f"{VAGUE_ADVICE} {NOT_A_DIAGNOSIS}")
     if prediction.abstained or prediction.condition is None:
         return TriageDecision(TriageLevel.SEE_DOCTOR, f"{ABSTAIN_ADVICE} {NOT_A_DIAGNOSIS}")
     care = CARE.get(prediction.condition, "")

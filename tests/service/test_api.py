@@ -68,6 +68,24 @@ def test_out_of_scope_text_abstains_without_a_condition(client: TestClient) -> N
     assert body["triage"] != "emergency"
 
 
+@pytest.mark.parametrize(
+    "text", ["back pain for 3 weeks", "my back has been hurting for a few days"]
+)
+def test_ordinary_back_pain_alone_gets_no_condition_and_a_request_for_more(
+    client: TestClient, text: str
+) -> None:
+    body = client.post("/v1/predict", json={"text": text}).json()
+    assert body["condition"] is None and body["abstained"] is True
+    assert len(set(body["probabilities"].values())) == 1  # even: the words say nothing
+    assert body["red_flags"] == [] and body["triage"] == "see_doctor"
+    assert "too little" in body["advice"]
+
+
+def test_a_clue_to_a_condition_is_not_ordinary_back_pain(client: TestClient) -> None:
+    body = client.post("/v1/predict", json={"text": "back hurts after lifting at work"}).json()
+    assert body["condition"] is not None
+
+
 def test_the_fast_path_answers_as_the_fastapi_routes_do(
     client: TestClient, shipped_model: Path
 ) -> None:

@@ -73,7 +73,7 @@ def test_a_pattern_with_capitals_is_refused() -> None:
 @pytest.mark.parametrize("word", [10, "Back", "back pain", "i"])
 def test_an_ordinary_word_the_detector_cannot_read_is_refused(word) -> None:
     document = copy.deepcopy(DOCUMENT)
-    document["ordinary_words"] = ["back", word]
+    document["ordinary_words"] = {"plain": ["back"], "clues": ["stiff", word]}
     with pytest.raises(RulesError, match="ordinary_words"):
         parse_rules(document)
 
