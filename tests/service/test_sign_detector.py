@@ -141,6 +141,8 @@ def test_only_a_very_sure_detection_stands_when_the_context_step_rules_its_words
         "back pain for a month",
         "my back has been hurting for a few days",
         "dull ache in my back for a month now",
+        "my lower back hurts when I cough",
+        "LBP 3/52",
     ],
 )
 def test_the_detector_does_not_flag_plain_back_pain(assessor: Assessor, text: str) -> None:
