@@ -1311,3 +1311,8 @@ def test_children_follow_ups_and_buried_signs_are_flagged(engine, text: str, cat
 def test_walking_and_soaked_sheets_are_not_read_as_other_signs(engine, text: str) -> None:
     categories = {f.category for f in engine.find(text)}
     assert "neurological_deficit" not in categories and "cauda_equina" not in categories
+
+
+def test_a_seat_that_cannot_really_be_felt_is_a_flag(engine) -> None:
+    text = "I said no to the numbness question but thinking about it, I can't really feel the seat."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
