@@ -1313,6 +1313,21 @@ def test_walking_and_soaked_sheets_are_not_read_as_other_signs(engine, text: str
     assert "neurological_deficit" not in categories and "cauda_equina" not in categories
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our toddler refuses to stand and screams when her nappy is changed.",
+        "My 4 year old has stopped walking since yesterday and cries when we pick him up.",
+    ],
+)
+def test_a_child_who_stops_walking_or_standing_is_a_flag(engine, text: str) -> None:
+    assert "neurological_deficit" in {f.category for f in engine.find(text)}
+
+
+def test_refusing_to_stand_for_something_is_not_a_sign(engine) -> None:
+    assert engine.find("I won't stand for this nonsense, my back is killing me.") == []
+
+
 def test_a_seat_that_cannot_really_be_felt_is_a_flag(engine) -> None:
     text = "I said no to the numbness question but thinking about it, I can't really feel the seat."
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
