@@ -97,7 +97,12 @@ class Assessor:
         nothing about the person, so no condition is named and the probabilities are even."""
         words = _TOKENS.findall(normalise(text))
         plain = self.engine.context.plain_words
-        if prediction.abstained or not words or not all(word in plain for word in words):
+        # A number alone ("for 3 weeks, I am 45") says no more than the plain words around it.
+        if (
+            prediction.abstained
+            or not words
+            or not all(word in plain or word.isdigit() for word in words)
+        ):
             return prediction
         even = 1.0 / len(prediction.probabilities)
         return replace(

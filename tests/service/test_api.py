@@ -69,7 +69,13 @@ def test_out_of_scope_text_abstains_without_a_condition(client: TestClient) -> N
 
 
 @pytest.mark.parametrize(
-    "text", ["back pain for 3 weeks", "my back has been hurting for a few days", "LBP 3/52"]
+    "text",
+    [
+        "back pain for 3 weeks",
+        "my back has been hurting for a few days",
+        "LBP 3/52",
+        "back pain for 3 weeks, I am 45",
+    ],
 )
 def test_ordinary_back_pain_alone_gets_no_condition_and_a_request_for_more(
     client: TestClient, text: str
