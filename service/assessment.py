@@ -7,6 +7,7 @@ import gc
 import logging
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -34,7 +35,7 @@ OTHER_PERSON = "other_person"  # the reason the rules give for a sign that is so
 # function), the detector flags from a lower probability than the model's stored threshold.
 # Leaving writers out: cauda equina misses 4 -> 2 of 634, false alarms +0.1 point.
 LOWER_THRESHOLDS = {"cauda_equina": 0.3}
-_TOKENS = re.compile(DEFAULT_TOKENS)  # the words the detector's word block reads
+_TOKENS = re.compile(DEFAULT_TOKENS)
 # How many of the words that pushed the detector up most go through the context step, and how
 # many must not all be ordinary words.
 CONTEXT_CHECKED = 3
@@ -95,14 +96,17 @@ class Assessor:
         ("back pain for 3 weeks", "lower back pain"): on so few words the classifier is as sure
         as it ever is (spinal infection at 0.9995 for "back pain for 3 weeks"), which says
         nothing about the person, so no condition is named and the probabilities are even."""
-        words = _TOKENS.findall(normalise(text))
-        plain = self.engine.context.plain_words
-        # A number alone ("for 3 weeks, I am 45") says no more than the plain words around it.
-        if (
-            prediction.abstained
-            or not words
-            or not all(word in plain or word.isdigit() for word in words)
-        ):
+        if prediction.abstained:
+            return prediction
+        plain, has_words = self.engine.context.plain_words, False
+        # Read up to the first word that says more: on every request, and most texts have one
+        # within a few words. A number alone ("for 3 weeks, I am 45") says no more than the
+        # plain words around it.
+        for word in _words(text):
+            if word not in plain and not word.isdigit():
+                return prediction
+            has_words = True
+        if not has_words:
             return prediction
         even = 1.0 / len(prediction.probabilities)
         return replace(
@@ -184,11 +188,12 @@ class Assessor:
         pushed = self.predictor.sign_terms_many(
             [(texts[i], category) for i, category, _ in candidates], limit=ORDINARY_CHECKED
         )
+        # Each candidate text's words, read once for all its categories.
+        words = {i: list(_words(texts[i])) for i, _, _ in candidates}
         standing = []
         for (i, category, check), terms in zip(candidates, pushed, strict=True):
-            if self._only_ordinary(texts[i], terms) or (
-                signs[i][category] < SURE
-                and len(_TOKENS.findall(normalise(texts[i]))) < SHORT_TEXT_WORDS
+            if self._only_ordinary(words[i], terms) or (
+                signs[i][category] < SURE and len(words[i]) < SHORT_TEXT_WORDS
             ):
                 continue
             if not check or not self._ruled_out(texts[i], category, terms[:CONTEXT_CHECKED]):
@@ -199,7 +204,7 @@ class Assessor:
             flags[i].append(RedFlag(category, SIGN_DETECTOR, texts[i][start:end], start, end))
         return flags
 
-    def _only_ordinary(self, text: str, terms: list[str]) -> bool:
+    def _only_ordinary(self, words: list[str], terms: list[str]) -> bool:
         """The detector was pushed up by words of ordinary back pain alone ("back pain for 3
         weeks"): the balanced detector reads a text without sign words as a coin toss, and a
         short text weighs each word most. Not when the text has a word the detector's word
@@ -207,7 +212,7 @@ class Assessor:
         ordinary = self.engine.context.ordinary_words
         known = self.predictor.known_words
         return all(word in ordinary for term in terms for word in term.split()) and all(
-            word in ordinary or word in known for word in _TOKENS.findall(normalise(text))
+            word in ordinary or word in known for word in words
         )
 
     def _ruled_out(self, text: str, category: str, terms: list[str]) -> bool:
@@ -242,6 +247,11 @@ class Assessor:
             "explanation": [{"term": t.term, "weight": t.weight} for t in prediction.explanation],
             "model_version": self.version,
         }
+
+
+def _words(text: str) -> Iterator[str]:
+    """The words of a text as the detector's word block reads them, one at a time."""
+    return (match.group() for match in _TOKENS.finditer(normalise(text)))
 
 
 def detector_may_flag(category: str, probability: float, threshold: float, ruled_out: bool) -> bool:

@@ -1521,7 +1521,7 @@ class RedFlagEngine:
         # that relative has back pain of their own: "My sister has MS and she can't walk. I'm
         # 41 and my back aches" (but "My dad hurt his back and he can't stand up").
         if reading.writer_is_patient(start) or (
-            reading.writer_and_relative()[0] >= 0 and not reading.relatives_with_backs()
+            complaint >= 0 and not reading.relatives_with_backs()
         ):
             # A sign told of a third person is someone else's: "a lady with a fractured spine".
             # The sentence, not the clause: "..., and she had a high fever" starts a clause.
