@@ -469,10 +469,12 @@ def main(argv: list[str] | None = None) -> int:
         help="texts the model should abstain on ('' to skip)",
     )
     args = parser.parse_args(argv)
-    optional = [
-        p if p and str(p) not in ("", ".") and p.exists() else None
-        for p in (args.red_flags, args.out_of_scope)
-    ]
+    optional = [None if str(p) in ("", ".") else p for p in (args.red_flags, args.out_of_scope)]
+    missing = [p for p in optional if p is not None and not p.exists()]
+    if missing:
+        # A named file that is not there is a typo, not a request to skip the section.
+        print(f"error: {missing[0]}: no such file ('' skips that section)", file=sys.stderr)
+        return 2
     try:
         folder = evaluate(
             args.model, args.data, args.reports_dir, args.text_col, args.label_col, *optional

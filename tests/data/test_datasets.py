@@ -63,8 +63,9 @@ def test_training_corpus_validates_with_400_rows_per_label() -> None:
     assert data.dropped_duplicates == []
 
 
-def test_test_split_validates_with_60_rows_per_label() -> None:
-    data = load_labelled_data(DATASETS / "test.csv", min_rows_per_label=60)
+@pytest.mark.parametrize("name", ["test.csv", "conditions_fresh.csv"])
+def test_evaluation_sets_validate_with_60_rows_per_label(name: str) -> None:
+    data = load_labelled_data(DATASETS / name, min_rows_per_label=60)
     assert set(data.counts()) == LABELS
 
 
@@ -76,10 +77,12 @@ def test_corpus_columns_and_voices(name: str) -> None:
     assert set(frame["source"]) == {"handwritten"}
 
 
-def test_no_test_text_has_a_near_twin_in_training(train, test_split) -> None:
-    vectorizer = TfidfVectorizer(sublinear_tf=True).fit(pd.concat([train.text, test_split.text]))
+@pytest.mark.parametrize("name", ["test.csv", "conditions_fresh.csv"])
+def test_no_evaluation_text_has_a_near_twin_in_training(name: str, train) -> None:
+    held_out = read(name)
+    vectorizer = TfidfVectorizer(sublinear_tf=True).fit(pd.concat([train.text, held_out.text]))
     similarity = cosine_similarity(
-        vectorizer.transform(test_split.text), vectorizer.transform(train.text)
+        vectorizer.transform(held_out.text), vectorizer.transform(train.text)
     )
     assert similarity.max() < 0.9
 
@@ -121,7 +124,13 @@ def test_out_of_scope_sets_load(name: str) -> None:
 
 def test_evaluation_sets_are_not_in_training(train, test_split) -> None:
     training = set(train.text.str.strip().str.lower())
-    for name in ("test.csv", "red_flags.csv", "red_flags_fresh.csv", "out_of_scope.csv"):
+    for name in (
+        "test.csv",
+        "conditions_fresh.csv",
+        "red_flags.csv",
+        "red_flags_fresh.csv",
+        "out_of_scope.csv",
+    ):
         held_out = set(read(name).text.str.strip().str.lower())
         assert not training & held_out, name
     development = set(read("red_flags_dev.csv").text.str.strip().str.lower())

@@ -80,6 +80,12 @@ def test_a_missing_model_is_a_clear_cli_error(tmp_path: Path, capsys) -> None:
     assert "make train" in capsys.readouterr().err
 
 
+def test_a_named_red_flag_set_that_is_missing_is_a_clear_cli_error(tmp_path: Path, capsys) -> None:
+    missing = tmp_path / "red_flags_typo.csv"
+    assert main(["--red-flags", str(missing), "--reports-dir", str(tmp_path)]) == 2
+    assert str(missing) in capsys.readouterr().err
+
+
 def test_leaving_writers_out_scores_rules_alone_and_with_the_detector(
     tmp_path: Path, shipped_model: Path
 ) -> None:
