@@ -66,7 +66,9 @@ _WRITER_COMPLAINT = re.compile(
     r"\bme\s+(also|too)\s+(have|has|got|get)\b|\bmine\s+(just\s+|only\s+|also\s+)?(hurts|aches)\b|"
     r"\b(back|leg)\s*(pain|ache)\s+(that\s+)?(i'?ve|i\s+have|i)\s+(\w+\s+)?(got|had|get)\b|"
     r"\b(ended\s+up\s+with|given\s+me|gave\s+me)\s+(a\s+)?(\w+\s+){0,2}(back|backache)\b|"
-    r"\b(ask|asking|write|writing)\s+(about|for|regarding)\s+(me|myself)\b|\bmy\s+(sciatica|lumbago)\b",
+    r"\b(ask|asking|write|writing)\s+(about|for|regarding)\s+(me|myself)\b|\bmy\s+(sciatica|lumbago)\b|"
+    # "lower back has been killing me since I moved the sofa".
+    r"\b(back|legs?)\s+(has\s+been\s+|is\s+|'s\s+|was\s+)?(killing|wrecking|destroying|murdering)\s+me\b",
     _FLAGS,
 )
 # The writer says plainly that they ask about themselves, whoever else the text is about:

@@ -1331,3 +1331,61 @@ def test_refusing_to_stand_for_something_is_not_a_sign(engine) -> None:
 def test_a_seat_that_cannot_really_be_felt_is_a_flag(engine) -> None:
     text = "I said no to the numbness question but thinking about it, I can't really feel the seat."
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Mum is 79 and since lunch she can't get any wee out, back is bad.", "cauda_equina"),
+        ("Woke up wet in the bed twice this week, never happened before, back agony.", "cauda_equina"),
+        ("Back aches and I keep going hot then cold, thermometer says 100.8.", "infection"),
+        ("Had a steroid shot in my back on Monday and now it's a different, sharper pain.", "infection"),
+        ("I'm 83, tripped over the cat and hit the floor, back has hurt since.", "fracture"),
+        ("Tipped off the ladder, now I can't lift my left leg at all.", "neurological_deficit"),
+        ("Bottom feels like the tissue isn't even touching me when I wipe.", "cauda_equina"),
+        ("Out of nowhere a searing pain through my back into my belly, I'm 70.", "vascular"),
+    ],
+)
+def test_signs_told_in_the_words_of_the_last_writer_rounds_are_flagged(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Can you get night sweats from a bad back? I'm getting them every night.", "infection"),
+        ("Is a fever normal with back pain? I've had 38.5 since yesterday.", "infection"),
+        ("Is sudden tearing pain an emergency? it just started an hour ago", "vascular"),
+    ],
+)
+def test_a_general_question_followed_by_the_writers_own_sign_is_a_flag(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My wife had a fever with flu in March, gone after three days. My back hurts from digging.",
+        "I had the shivers with a cold last week and have been fine since. Back sore from the gym.",
+        "Used to wet myself after my first baby but physio fixed that, totally fine now. Sore back.",
+        "Differentials felt unlikely: CES (bladder and saddle normal). Mechanical LBP.",
+        "Asked re urinary retention - denies. Lifting injury 3/7 ago.",
+        "When they say 'unexplained weight loss', what counts? Mine is steady, back just aches.",
+        "Is tearing pain always an emergency? mine is more a dull ache after gardening",
+        "What temperature is a fever? mine's 36.8 so probably fine? back sore",
+        "Plan: NSAIDs, physio, RTC prn.",
+        "kid had a temperature all week and I've been carrying her, now my back is sore",
+        "My back has been killing me since the move. My flatmate has a fever with flu.",
+    ],
+)
+def test_past_other_peoples_and_asked_about_signs_stay_quiet(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+def test_an_old_person_caught_before_hitting_the_floor_has_not_fallen(engine) -> None:
+    text = "Dad, 81, fainted at the sink and I caught him before he hit the floor. Back sore."
+    assert {f.category for f in engine.find(text)} == {"vascular"}
