@@ -1337,9 +1337,15 @@ def test_a_seat_that_cannot_really_be_felt_is_a_flag(engine) -> None:
     ("text", "category"),
     [
         ("Mum is 79 and since lunch she can't get any wee out, back is bad.", "cauda_equina"),
-        ("Woke up wet in the bed twice this week, never happened before, back agony.", "cauda_equina"),
+        (
+            "Woke up wet in the bed twice this week, never happened before, back agony.",
+            "cauda_equina",
+        ),
         ("Back aches and I keep going hot then cold, thermometer says 100.8.", "infection"),
-        ("Had a steroid shot in my back on Monday and now it's a different, sharper pain.", "infection"),
+        (
+            "Had a steroid shot in my back on Monday and now it's a different, sharper pain.",
+            "infection",
+        ),
         ("I'm 83, tripped over the cat and hit the floor, back has hurt since.", "fracture"),
         ("Tipped off the ladder, now I can't lift my left leg at all.", "neurological_deficit"),
         ("Bottom feels like the tissue isn't even touching me when I wipe.", "cauda_equina"),
@@ -1371,7 +1377,7 @@ def test_a_general_question_followed_by_the_writers_own_sign_is_a_flag(
     [
         "My wife had a fever with flu in March, gone after three days. My back hurts from digging.",
         "I had the shivers with a cold last week and have been fine since. Back sore from the gym.",
-        "Used to wet myself after my first baby but physio fixed that, totally fine now. Sore back.",
+        "Used to wet myself after baby one but physio fixed that, totally fine now. Sore back.",
         "Differentials felt unlikely: CES (bladder and saddle normal). Mechanical LBP.",
         "Asked re urinary retention - denies. Lifting injury 3/7 ago.",
         "When they say 'unexplained weight loss', what counts? Mine is steady, back just aches.",
@@ -1380,6 +1386,9 @@ def test_a_general_question_followed_by_the_writers_own_sign_is_a_flag(
         "Plan: NSAIDs, physio, RTC prn.",
         "kid had a temperature all week and I've been carrying her, now my back is sore",
         "My back has been killing me since the move. My flatmate has a fever with flu.",
+        "Had a cold with a temperature in May, which has now cleared. Back stiff from mowing.",
+        "Shivers and a fever at Easter with covid. Fully better now. Back aches from the desk.",
+        "Bit of cabin fever after a week indoors with my bad back.",
     ],
 )
 def test_past_other_peoples_and_asked_about_signs_stay_quiet(engine, text: str) -> None:
