@@ -1398,3 +1398,22 @@ def test_past_other_peoples_and_asked_about_signs_stay_quiet(engine, text: str) 
 def test_an_old_person_caught_before_hitting_the_floor_has_not_fallen(engine) -> None:
     text = "Dad, 81, fainted at the sink and I caught him before he hit the floor. Back sore."
     assert {f.category for f in engine.find(text)} == {"vascular"}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Since Tuesday I can't feel the urine passing, I have to look.", "cauda_equina"),
+        ("She didn't notice the flannel between her legs when I washed her.", "cauda_equina"),
+        ("His legs feel heavier than yesterday, he tripped on a step.", "neurological_deficit"),
+        ("Day 9 after my fusion: new pain, discharge from the bottom of the wound.", "infection"),
+        (
+            "The ache doesn't care whether I'm lying or sitting, and at night it's worst.",
+            "malignancy",
+        ),
+        ("Grandad went grey, slumped, and did not know himself for a minute.", "vascular"),
+        ("Can a bad disc make you wet the bed? It happened to me last night.", "cauda_equina"),
+    ],
+)
+def test_signs_told_by_their_consequences_are_flagged(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
