@@ -1417,3 +1417,21 @@ def test_an_old_person_caught_before_hitting_the_floor_has_not_fallen(engine) ->
 )
 def test_signs_told_by_their_consequences_are_flagged(engine, text: str, category: str) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "No fever, no bladder trouble, just pain since a lorry knocked me off my pushbike.",
+            "fracture",
+        ),
+        ("Should I worry about chills with back pain? I've got them right now.", "infection"),
+        ("Got up in the night and next thing I knew I was on the kitchen floor.", "vascular"),
+        ("Can't get it up since my back went 5 days ago, never had that before.", "cauda_equina"),
+    ],
+)
+def test_what_is_left_after_just_and_a_back_that_went_are_flags(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
