@@ -234,33 +234,40 @@ class Predictor:
             )
         self._width = int(self._offsets[-1])  # how many features
         self._below = np.array([-1], dtype=_ID).tobytes()  # first of the keys (_features)
-        # One row per feature, so a text's features gather contiguous rows.
-        self._weights = np.ascontiguousarray(linear.coef_.T)
         self._intercept = linear.intercept_.copy()
-        self._binary = self._weights.shape[1] == 1
+        labels_width = linear.coef_.shape[0]
+        self._binary = labels_width == 1
         scope = bundle.scope
         signs, info = bundle.signs, bundle.metadata.get("sign_detector") or {}
         self.sign_categories: list[str] = list(info.get("categories", [])) if signs else []
         self.sign_threshold = float(info.get("threshold", 0.5))
-        # Every linear model on these features is a column block of one matrix, so a text's
-        # features are gathered and summed once: classifier, then scope, then sign detector.
+        # Every linear model on these features is a column block of one matrix, one row per
+        # feature, so a text's features gather contiguous rows and are summed once:
+        # classifier, then scope, then sign detector.
         extra = ([scope] if scope is not None else []) + list(signs or [])
         self._columns = np.ascontiguousarray(
-            np.column_stack([self._weights, *(m.coef_[0] for m in extra)])
+            np.column_stack([linear.coef_.T, *(m.coef_[0] for m in extra)])
         )
+        # The bundle's models then read their (equal) weights from it: a second copy of every
+        # weight cost ~7 MiB a worker (the memory target is 250 MiB).
+        start = 0
+        for model in (linear, *extra):
+            width = model.coef_.shape[0]
+            model.coef_ = self._columns[:, start : start + width].T
+            start += width
         self._flat = self._columns.ravel()  # a view, as csr_matvecs takes it
         self._column_intercepts = np.concatenate(
             [self._intercept, [m.intercept_[0] for m in extra]]
         )
-        self._scope_column = self._weights.shape[1] if scope is not None else None
-        self._first_sign_column = self._weights.shape[1] + (scope is not None)
+        self._scope_column = labels_width if scope is not None else None
+        self._first_sign_column = labels_width + (scope is not None)
         thresholds = bundle.metadata.get("thresholds", {})
         self.confidence_threshold = float(thresholds.get("confidence") or 0.0)
         self.scope_threshold = thresholds.get("scope")
         # The first block (word n-grams) is the one a person can read in an explanation.
         words = features.transformer_list[0][1].vocabulary_
         # How much each word n-gram pushes each label up relative to the others.
-        word_weights = self._weights[: len(words)]
+        word_weights = self._columns[: len(words), :labels_width]
         push = (
             np.hstack([-word_weights, word_weights])
             if self._binary

@@ -456,25 +456,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--text-col", default="text")
     parser.add_argument("--label-col", default="label")
     parser.add_argument("--reports-dir", type=Path, default=Path("reports"))
+    shipped = {
+        "red_flags": DATASETS / "red_flags.csv",
+        "out_of_scope": DATASETS / "out_of_scope.csv",
+    }
     parser.add_argument(
         "--red-flags",
         type=Path,
-        default=DATASETS / "red_flags.csv",
-        help="red-flag set to score the rules engine on ('' to skip)",
+        help=f"red-flag set to score the rules on (default {shipped['red_flags']}; '' to skip)",
     )
     parser.add_argument(
         "--out-of-scope",
         type=Path,
-        default=DATASETS / "out_of_scope.csv",
-        help="texts the model should abstain on ('' to skip)",
+        help=f"texts the model should abstain on (default {shipped['out_of_scope']}; '' to skip)",
     )
     args = parser.parse_args(argv)
-    optional = [None if str(p) in ("", ".") else p for p in (args.red_flags, args.out_of_scope)]
-    missing = [p for p in optional if p is not None and not p.exists()]
-    if missing:
-        # A named file that is not there is a typo, not a request to skip the section.
-        print(f"error: {missing[0]}: no such file ('' skips that section)", file=sys.stderr)
-        return 2
+    optional = []
+    for name, default in shipped.items():
+        path = getattr(args, name)
+        if path is None:  # not named: the shipped set when this checkout has it
+            optional.append(default if default.exists() else None)
+        elif str(path) in ("", "."):
+            optional.append(None)
+        elif not path.exists():
+            # A named file that is not there is a typo, not a request to skip the section.
+            print(f"error: {path}: no such file ('' skips that section)", file=sys.stderr)
+            return 2
+        else:
+            optional.append(path)
     try:
         folder = evaluate(
             args.model, args.data, args.reports_dir, args.text_col, args.label_col, *optional
