@@ -27,7 +27,9 @@ from arthritis; fibromyalgia and posture pain share vocabulary), and a text with
 gets an uncertain answer. Probabilities are calibrated on held-out folds of the training
 corpus; on other populations they may be over- or under-confident. The model abstains on
 texts that do not look like back or leg pain, but an unusual in-scope text can be abstained
-on too."""
+on too. The classifier reads words, not their context: a denied sign still counts as a word
+("no fever, just back pain after a bike crash" leans to spinal infection, 0.77); the red-flag
+rules, not the classifier, read negation."""
 
 ETHICS = """\
 Symptom text is health data: the service never logs or stores it by default. A missed red
