@@ -1435,3 +1435,18 @@ def test_what_is_left_after_just_and_a_back_that_went_are_flags(
     engine, text: str, category: str
 ) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My neighbour came round with a casserole, my back is sore from the garden.",
+        "I must push hard on the pedals up the hill and my lower back aches after.",
+        "The pain is like a knife going in when I bend to tie my laces.",
+        "I'm 75 and I hit the ground running every morning; my back is just stiff.",
+        "Kept tripping over the foot of the bed in the dark, back sore from the move.",
+        "Mum is 80 and can't get much water out of the old tap, her back aches from bending.",
+    ],
+)
+def test_everyday_look_alikes_of_this_sessions_patterns_stay_quiet(engine, text: str) -> None:
+    assert engine.find(text) == []
