@@ -1404,6 +1404,7 @@ def test_an_old_person_caught_before_hitting_the_floor_has_not_fallen(engine) ->
     ("text", "category"),
     [
         ("Since Tuesday I can't feel the urine passing, I have to look.", "cauda_equina"),
+        ("Since my back went it comes out without me knowing.", "cauda_equina"),
         ("She didn't notice the flannel between her legs when I washed her.", "cauda_equina"),
         ("His legs feel heavier than yesterday, he tripped on a step.", "neurological_deficit"),
         ("Day 9 after my fusion: new pain, discharge from the bottom of the wound.", "infection"),
@@ -1446,6 +1447,7 @@ def test_what_is_left_after_just_and_a_back_that_went_are_flags(
         "I'm 75 and I hit the ground running every morning; my back is just stiff.",
         "Kept tripping over the foot of the bed in the dark, back sore from the move.",
         "Mum is 80 and can't get much water out of the old tap, her back aches from bending.",
+        "My sister booked it without me knowing, and my back aches from the drive.",
     ],
 )
 def test_everyday_look_alikes_of_this_sessions_patterns_stay_quiet(engine, text: str) -> None:
