@@ -162,10 +162,14 @@ _SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?\n]")  # not the point in "38
 # A run of dots is a form's leader ("Hx of malignancy ....... N") or a pause, not an end.
 _STATEMENT_END = re.compile(r"[!\n]|(?<!\.)\.(?!\.)")
 # A denial just before a rule's exception, in the same stretch of the sentence.
-# Not a double negative: "can't say I haven't worried about cancer".
+# Not a double negative: "can't say I haven't worried about cancer". An explanation the
+# person is not under now counts as denied: "still dropping pounds after I stopped the weight
+# loss jab", "wanting to try the weight loss injection".
 _DENIED = re.compile(
     r"(?<!say\si\s)(?<!that\si\s)\b(\w*n['’]t|not|never|no|without|nothing|neither|nor|dont|"
-    r"didnt|doesnt|havent|hasnt|hadnt|isnt|wasnt|arent|werent|aint)(\s+\w+){0,3}\s*$",
+    r"didnt|doesnt|havent|hasnt|hadnt|isnt|wasnt|arent|werent|aint)(\s+\w+){0,3}\s*$|"
+    r"\b(stopped|stopping|quit|came\s+off|come\s+off|coming\s+off|want\w*\s+to\s+(try|start)|"
+    r"qualify\s+for|thinking\s+(about|of))(\s+(the|my|a|taking|using|starting|trying|getting))?\s*$",
     _FLAGS,
 )
 # A resolution denied: "it hasn't resolved", "not recovered yet", "it's not gone", "haven't
@@ -368,6 +372,9 @@ class Rule:
     unless: "Cue | None" = None
 
 
+# Categories whose signs are red flags only when new (a long-standing baseline is not one).
+_NEW_SIGNS_ONLY = frozenset({"cauda_equina", "neurological_deficit"})
+
 _CONTEXT_LISTS = (
     "terminators",
     "negation_before",
@@ -377,6 +384,8 @@ _CONTEXT_LISTS = (
     "negation_list",
     "resolved_history",
     "resolved_history_after",
+    "long_standing_before",
+    "long_standing_after",
     "hypothetical",
     "hypothetical_after",
     "safety_netting",
@@ -404,6 +413,8 @@ class Context:
     negation_list: "Cue"
     resolved_history: "Cue"
     resolved_history_after: "Cue"
+    long_standing_before: "Cue"
+    long_standing_after: "Cue"
     hypothetical: "Cue"
     hypothetical_after: "Cue"
     safety_netting: "Cue"
@@ -1533,6 +1544,13 @@ class RedFlagEngine:
                 rest = told[cue.end() :]
                 if not _WRITER_WORD.search(rest) and not _REPORTER.match(rest):
                     return "other_person"
+        # A bladder, bowel or leg sign that has been the person's baseline for years is not a new
+        # deficit: "incontinent of urine for years per care plan", "bed-bound since his stroke".
+        if rule.category in _NEW_SIGNS_ONLY and (
+            context.long_standing_before.search(reading, before, start)
+            or context.long_standing_after.search(reading, end, sentence_end)
+        ):
+            return "long_standing"
         if not rule.history_counts and (
             _said_over(context.resolved_history, reading, begin, finish)
             # Into the next sentence: "Had a temperature with the cold. That's all gone now."

@@ -1452,3 +1452,105 @@ def test_what_is_left_after_just_and_a_back_that_went_are_flags(
 )
 def test_everyday_look_alikes_of_this_sessions_patterns_stay_quiet(engine, text: str) -> None:
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("He says the pain is tearing in nature and nothing like his usual back.", "vascular"),
+        ("Felt like someone had ripped my back open, came on in a second.", "vascular"),
+        ("On prednisolone for the last twelve years, lifted a bag and felt it go.", "fracture"),
+        ("Both legs have got a lot weaker since Sunday, back agony.", "neurological_deficit"),
+        ("Since my back went I'm leaking when I cough, never before.", "cauda_equina"),
+        ("Peed a little in the queue at the bank and never felt it. Sore back.", "cauda_equina"),
+        ("Nan is 79, she missed the chair and sat on the floor, back sore since.", "fracture"),
+        ("Bad back a week and he could not pass water at all this morning.", "cauda_equina"),
+        ("Weight today 61kg - 68kg 3 months ago, back pain new this month.", "malignancy"),
+        ("Tipped out of bed onto the floor at 4am, she's 88, holding her back.", "fracture"),
+        ("My back's bad and I woke up wet, I didn't even know I needed to go.", "cauda_equina"),
+        ("ah cannae feel the paper when ah wipe since ma back went", "cauda_equina"),
+        ("mi clothes dem a hang off mi and mi nuh try fi lose nuttin, back a hurt", "malignancy"),
+        ("Fell through the loft hatch, must have been 9 feet, back is agony.", "fracture"),
+        ("Thrown from the cab when the dumper tipped, low back pain.", "fracture"),
+        ("She went floppy in her chair, eyes shut, back after a minute. Back pain.", "vascular"),
+        ("Felt her forehead, she's hot like an oven and her back hurts.", "infection"),
+        ("Came off the jab in March and I'm still losing weight, back aches.", "malignancy"),
+    ],
+)
+def test_signs_in_other_words_and_other_englishes_are_flagged(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_a_list_denied_as_a_whole_in_the_next_sentence_is_not_a_flag(engine) -> None:
+    text = "The leaflet lists fever, a numb bottom and losing weight. I don't have any of them."
+    assert engine.find(text) == []
+
+
+def test_a_denial_in_the_next_sentence_about_something_else_keeps_the_flag(engine) -> None:
+    text = "I have a fever and I wet myself. None of these are getting better."
+    assert {f.category for f in engine.find(text)} == {"infection", "cauda_equina"}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "I've had a leak when I sneeze since my second baby, years now. Sore back.",
+            "cauda_equina",
+        ),
+        ("I wake up wet through with sweat in this heat, back stiff.", "cauda_equina"),
+        ("My back is so stiff I cannae stand straight in the mornings.", "neurological_deficit"),
+        ("I missed the bottom step, only a small drop, and jarred my back.", "cauda_equina"),
+        ("My son, 17, came off his skateboard on the flat, jumped back on.", "fracture"),
+    ],
+)
+def test_look_alikes_of_the_new_phrasings_do_not_flag_their_category(
+    engine, text: str, category: str
+) -> None:
+    assert category not in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Handover: incontinent of urine for years per care plan, back sore on turning.",
+        "Mr B is bed-bound since 2019 after his stroke; grumbling lower back today.",
+        "Chronic urinary incontinence, nothing new. Back ache after the hoist.",
+    ],
+)
+def test_a_bladder_or_leg_sign_that_is_a_long_standing_baseline_is_not_a_flag(
+    engine, text: str
+) -> None:
+    assert engine.find(text) == []
+
+
+def test_a_long_standing_sign_that_has_now_changed_stays_a_flag(engine) -> None:
+    text = "Slow flow for years but now I can't go at all since Monday. Back agony."
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_a_new_sign_beside_a_baseline_one_stays_a_flag(engine) -> None:
+    text = (
+        "Incontinent of urine for years, but since Monday she can't feel when she opens her bowels."
+    )
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Screen: saddle anaesthesia x / fever / systemically unwell x / wt loss x. LBP.",
+        "Tick any: loss of bladder control [ ] fever [ ] weakness in legs [ ]. Back ache.",
+        "I asked about and excluded fever, weight loss, trauma and sphincter disturbance.",
+        "The poster said back pain with loss of bladder control is an emergency; mine is a twinge.",
+        "The induction had a slide about aortic aneurysm: throbbing stomach and collapse. I'm 26.",
+        "Instructor showed what to do if someone falls off a roof. My back just aches from shifts.",
+        "Since starting HRT my night sweats have gone completely; the back is from the mattress.",
+        "My wee girl fell off the trampoline and I caught her awkwardly and did my back in.",
+        "My back aches after bending over the bath. What can I use?",
+    ],
+)
+def test_checklists_lessons_and_other_peoples_signs_are_not_flags(engine, text: str) -> None:
+    assert engine.find(text) == []
