@@ -1554,3 +1554,75 @@ def test_a_new_sign_beside_a_baseline_one_stays_a_flag(engine) -> None:
 )
 def test_checklists_lessons_and_other_peoples_signs_are_not_flags(engine, text: str) -> None:
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Is not being able to pee an emergency? Asking for myself, I've been trying for hours,"
+            " nothing.",
+            "cauda_equina",
+        ),
+        ("can you get a fever from a slipped disc? bc i have both rn", "infection"),
+        (
+            "Does back pain after going into the windscreen mean something is broken? I was in"
+            " the back without a seatbelt.",
+            "fracture",
+        ),
+        ("There's numbness around my butthole since my back went.", "cauda_equina"),
+        (
+            "Since yesterday she hasn't passed any water at all and her tummy is swollen.",
+            "cauda_equina",
+        ),
+        ("LBP 1/52. Pt has not voided since approx 1900 yesterday despite urge.", "cauda_equina"),
+        ("Over 24 hours she has lost the sensation of bladder filling.", "cauda_equina"),
+        ("78M, LBP since moving garden furniture 6/7 ago.", "fracture"),
+        (
+            "Had lung cancer 2 years ago and for a week my legs have been getting weaker.",
+            "neurological_deficit",
+        ),
+        ("not gonna lie i inject, and my lower back has been killing me for a week", "infection"),
+        (
+            "Bilat leg weakness progressing x3d, now unable to walk (baseline independent).",
+            "neurological_deficit",
+        ),
+    ],
+)
+def test_signs_from_the_seventieth_writers_are_flagged(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "111 told me to ring back if I get a temperature. Locked-up back since bending.",
+            "fracture",
+        ),
+        (
+            "On a cut for my first show, down 7kg in 10 weeks, tracking macros. Sore back.",
+            "malignancy",
+        ),
+        (
+            "Does back pain that wakes you at night always mean cancer? Mine goes if I turn over.",
+            "malignancy",
+        ),
+        (
+            "I work at the needle exchange and a lot of the people we see inject. Sore back.",
+            "infection",
+        ),
+        (
+            "Had a cold with a fever two weeks back, it broke after 2 days. Sore back since.",
+            "infection",
+        ),
+        (
+            "our lecturer said a pulsing in your belly can be an aneurysm. my back is stiff",
+            "vascular",
+        ),
+    ],
+)
+def test_traps_from_the_seventieth_writers_do_not_flag_their_category(
+    engine, text: str, category: str
+) -> None:
+    assert category not in {f.category for f in engine.find(text)}
