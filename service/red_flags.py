@@ -1,7 +1,8 @@
 """The red-flag engine: load and validate the rules file, match signs, read their context.
 
 Context follows the spirit of ConText (Harkema et al., 2009): a sign is suppressed only when
-a cue in its own clause says it is negated, resolved history, hypothetical, or someone else's.
+a cue in its own clause says it is negated, resolved history, hypothetical, or someone else's
+(or, for bladder, bowel and leg signs, a long-standing baseline).
 A scope ends at sentence punctuation and at words such as "but". When in doubt, it flags.
 
 Speed: every rule pattern is also compiled into one Hyperscan database, which says in a
