@@ -1631,3 +1631,58 @@ def test_traps_from_the_seventieth_writers_do_not_flag_their_category(
 def test_a_relatives_sign_named_with_a_bare_possessive_is_not_the_writers(engine) -> None:
     text = "husband's got an aneurysm they're monitoring, i've done my back in hoovering the stairs"
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "I had a dizziness and I lost the knowledge in the supermarket, now my low back hurts.",
+            "vascular",
+        ),
+        (
+            "I think I've lost some feeling round my back passage since my back went.",
+            "cauda_equina",
+        ),
+        ("Since two days I do not feel the place of sitting, and my back hurts.", "cauda_equina"),
+        ("She sits on the toilet half hour and nothing come out, back very pain.", "cauda_equina"),
+        ("Back dey pain me, body dey hot, I dey shiver for night.", "infection"),
+        (
+            "Rolled into the gutter when the trotro somersaulted; back paining me seriously.",
+            "fracture",
+        ),
+        ("I've been slimming without trying and the waist pain is always there.", "malignancy"),
+    ],
+)
+def test_signs_in_world_english_and_translation_are_flagged(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Fever or feeling hot and shivery - No\nInjury or fall - No\nBack sore 10 days.",
+            "infection",
+        ),
+        ("50F, LBP 2/52. Own hx: nil ca. No wt loss.", "malignancy"),
+        (
+            "Was on prednisolone for five days for a chest infection. Back sore from mowing.",
+            "fracture",
+        ),
+        (
+            "Our kelpie's back legs gave out last week and my back's gone lifting him.",
+            "neurological_deficit",
+        ),
+        (
+            "Legs were like jelly after the Ironman, fine next day; back still tender.",
+            "neurological_deficit",
+        ),
+    ],
+)
+def test_form_answers_short_courses_and_animals_do_not_flag_their_category(
+    engine, text: str, category: str
+) -> None:
+    assert category not in {f.category for f in engine.find(text)}
