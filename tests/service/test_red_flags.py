@@ -1686,3 +1686,39 @@ def test_form_answers_short_courses_and_animals_do_not_flag_their_category(
     engine, text: str, category: str
 ) -> None:
     assert category not in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Red flag screen: urinary retention YES / fever NO. LBP 6/52.", "cauda_equina"),
+        (
+            "Not a drop since last night even though she keeps trying. Back went Friday.",
+            "cauda_equina",
+        ),
+        ("there's a visible beat in the middle of my tummy and my back's aching", "vascular"),
+        ("Today R leg 2/5, unable to transfer. LBP x4d.", "neurological_deficit"),
+        ("MS since 1998 and now 73. Lost my footing off the kerb, back sore since.", "fracture"),
+    ],
+)
+def test_signs_from_chatbots_and_long_term_conditions_are_flagged(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I self-catheterise and have done since 2016; none of that has changed. Back ache.",
+        "Erectile dysfunction, longstanding since 2018, no recent change. LBP after a move.",
+        "Nurse: Any new weakness, numbness or bladder change? Reply Y or N\nMe: N\nNurse: Thanks.",
+    ],
+)
+def test_an_unchanged_baseline_and_a_chats_n_are_not_flags(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+def test_a_chats_no_taken_back_stays_a_flag(engine) -> None:
+    text = "Nurse: Any sweats at night?\nCaller: No... well, maybe. Worse since the back started."
+    assert "infection" in {f.category for f in engine.find(text)}
