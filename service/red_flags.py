@@ -1334,6 +1334,10 @@ class RedFlagEngine:
     ) -> None:
         """Keep a matched sign as a flag, or record why its context suppresses it."""
         start, end = match.span()
+        # A pattern ending in a space class can take the line break after the sign ("38.4\n"),
+        # and the next line's "Any injury? no" would then read as the sign's own answer.
+        while end > start and text[end - 1].isspace():
+            end -= 1
         if start == end:
             return
         reason = self._suppression(reading, start, end, rule, patient_relatives)

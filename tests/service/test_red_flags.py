@@ -1722,3 +1722,9 @@ def test_an_unchanged_baseline_and_a_chats_n_are_not_flags(engine, text: str) ->
 def test_a_chats_no_taken_back_stays_a_flag(engine) -> None:
     text = "Nurse: Any sweats at night?\nCaller: No... well, maybe. Worse since the back started."
     assert "infection" in {f.category for f in engine.find(text)}
+
+
+def test_the_next_lines_answer_does_not_deny_a_reading_at_the_end_of_a_line(engine) -> None:
+    text = "Temperature? 37.9 and 38.4\nAny injury? no\nBack pain 4 days."
+    flags = engine.find(text)
+    assert [(f.category, f.evidence) for f in flags] == [("infection", "38.4")]
