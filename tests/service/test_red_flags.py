@@ -1728,3 +1728,19 @@ def test_the_next_lines_answer_does_not_deny_a_reading_at_the_end_of_a_line(engi
     text = "Temperature? 37.9 and 38.4\nAny injury? no\nBack pain 4 days."
     flags = engine.find(text)
     assert [(f.category, f.evidence) for f in flags] == [("infection", "38.4")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The tea was proper weak and my back aches.",
+        "I was hot and sweaty after the gym, back sore.",
+        "The name escaped me, back sore from the move.",
+        "Unable to transfer money online and my back aches.",
+        "Lost the urge to exercise since my back went.",
+        "The party goes on all night next door, back sore.",
+        "I fell over the dog, I'm 6 foot two, back sore.",
+    ],
+)
+def test_everyday_look_alikes_of_session_nines_patterns_stay_quiet(engine, text: str) -> None:
+    assert engine.find(text) == []
