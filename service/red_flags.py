@@ -168,7 +168,7 @@ _STATEMENT_END = re.compile(r"[!\n]|(?<!\.)\.(?!\.)")
 # loss jab", "wanting to try the weight loss injection".
 _DENIED = re.compile(
     r"(?<!say\si\s)(?<!that\si\s)\b(\w*n['’]t|not|never|no|without|nothing|neither|nor|dont|"
-    r"didnt|doesnt|havent|hasnt|hadnt|isnt|wasnt|arent|werent|aint)(\s+\w+){0,3}\s*$|"
+    r"didnt|doesnt|havent|hasnt|hadnt|isnt|wasnt|arent|werent|aint|nowhere(\s+near)?)(\s+\w+){0,3}\s*$|"
     r"\b(stopped|stopping|quit|came\s+off|come\s+off|coming\s+off|want\w*\s+to\s+(try|start)|"
     r"qualify\s+for|thinking\s+(about|of))(\s+(the|my|a|taking|using|starting|trying|getting))?\s*$",
     _FLAGS,

@@ -1744,3 +1744,29 @@ def test_the_next_lines_answer_does_not_deny_a_reading_at_the_end_of_a_line(engi
 )
 def test_everyday_look_alikes_of_session_nines_patterns_stay_quiet(engine, text: str) -> None:
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "I keep standing at the urinal not sure if I'm done, like the signal has gone.",
+            "cauda_equina",
+        ),
+        (
+            "Why would a bath feel hot on my legs but not on my bum? Back sore a week.",
+            "cauda_equina",
+        ),
+        ("PMHx: FOLFOX 2014. Now 3/52 lumbar ache.", "malignancy"),
+        ("Reports eating well but scales show -8kg since Aug. LBP x4/52.", "malignancy"),
+        (
+            "Right leg just isn't strong enough any more, needing the wall to get to the loo.",
+            "neurological_deficit",
+        ),
+        ('Mum, 70s: back pain and "just not right", muddled today, hot to touch.', "infection"),
+    ],
+)
+def test_signs_from_understaters_and_primary_care_notes_are_flagged(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
