@@ -1740,6 +1740,8 @@ def test_the_next_lines_answer_does_not_deny_a_reading_at_the_end_of_a_line(engi
         "Lost the urge to exercise since my back went.",
         "The party goes on all night next door, back sore.",
         "I fell over the dog, I'm 6 foot two, back sore.",
+        "Only a few drops of rain all week and my back aches from the garden.",
+        "I fell down 2 steps at the station, back sore, I'm 30.",
     ],
 )
 def test_everyday_look_alikes_of_session_nines_patterns_stay_quiet(engine, text: str) -> None:
