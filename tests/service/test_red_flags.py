@@ -1772,3 +1772,23 @@ def test_signs_from_understaters_and_primary_care_notes_are_flagged(
     engine, text: str, category: str
 ) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have Crohn's but it's in remission, no steroids, just lower back stiffness from work.",
+        "GP consult: sister dx with bone mets last month. Pt anxious; LBP after lifting.",
+        "Her mother was recently diagnosed with breast cancer; her back pain is mechanical.",
+        "Dad's in the hospice with lung cancer that spread; my back is wrecked from the chair.",
+    ],
+)
+def test_a_relatives_diagnosis_and_a_bowel_disease_in_remission_are_not_the_writers_cancer(
+    engine, text: str
+) -> None:
+    assert "malignancy" not in {f.category for f in engine.find(text)}
+
+
+def test_the_writers_own_cancer_in_remission_stays_a_flag(engine) -> None:
+    text = "My lymphoma is in remission since 2021; new back pain at night for a month."
+    assert "malignancy" in {f.category for f in engine.find(text)}
