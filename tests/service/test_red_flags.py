@@ -1738,6 +1738,7 @@ def test_the_next_lines_answer_does_not_deny_a_reading_at_the_end_of_a_line(engi
         "The name escaped me, back sore from the move.",
         "Unable to transfer money online and my back aches.",
         "Lost the urge to exercise since my back went.",
+        "had chills with a cold 2 weeks back but thats cleared up. sore back since the move",
         "The party goes on all night next door, back sore.",
         "I fell over the dog, I'm 6 foot two, back sore.",
         "Only a few drops of rain all week and my back aches from the garden.",
@@ -1792,3 +1793,8 @@ def test_a_relatives_diagnosis_and_a_bowel_disease_in_remission_are_not_the_writ
 def test_the_writers_own_cancer_in_remission_stays_a_flag(engine) -> None:
     text = "My lymphoma is in remission since 2021; new back pain at night for a month."
     assert "malignancy" in {f.category for f in engine.find(text)}
+
+
+def test_its_all_gone_to_sleep_down_there_is_not_a_sign_that_went(engine) -> None:
+    text = "back flared this week and i cant feel anything, like its all gone to sleep down there"
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
