@@ -1798,3 +1798,13 @@ def test_the_writers_own_cancer_in_remission_stays_a_flag(engine) -> None:
 def test_its_all_gone_to_sleep_down_there_is_not_a_sign_that_went(engine) -> None:
     text = "back flared this week and i cant feel anything, like its all gone to sleep down there"
     assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_a_carers_note_of_wetting_without_realising_is_a_flag(engine) -> None:
+    text = "Mr P's back is worse today and he's been wet twice without realising."
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_a_colleague_at_works_weight_loss_is_not_the_writers(engine) -> None:
+    text = "colleague at work had been losing weight without trying. my back aches from the chair"
+    assert "malignancy" not in {f.category for f in engine.find(text)}
