@@ -53,7 +53,8 @@ _WRITER_COMPLAINT = re.compile(
     # the back pain", "mine came on after a long drive".
     r"\bmy\s+(issue|problem|complaint|concern|trouble)\s+is\s+(only\s+|just\s+)?(a\s+|the\s+|my\s+)?(\w+\s+){0,2}"
     r"(back|pain|ache|sciatica)\b|\bmy\s+turn\s+with\b|\bis\s+me\s+with\b|"
-    r"\bmine\s+(came\s+on|started|began|flared|flares|went)\b|"
+    r"\bmine\s+(came\s+on|started|began|flared|flares|went|twinges|twinged|hurts|aches|plays\s+up|acts\s+up)\b|"
+    r"\b(ache|pain|twinge|niggle)\s+i\s+(always\s+|usually\s+)?get\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve)\s+(had\s+|got\s+)?(a\s+)?(\w+\s+){0,3}(back|legs?|hips?)\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+(just\s+)?got|am\s+having|get)\s+(\w+\s+){0,2}(pain|ache)\b|\bi('?m|\s+am|"
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)|"
@@ -83,11 +84,12 @@ _WRITER_FOCUS = re.compile(
 _RELATIVE = (
     r"(father|mother|dad|daddy|mum|mummy|mom|mommy|parents?|brother|sister|grand\w+|gran|nan|"
     r"nana|granny|aunt|auntie|uncle|cousin|son|daughter|husband|hubby|wife|missus|partner|boyfriend|"
-    r"girlfriend|gf|bf|friend|mate|colleague|neighbou?r|boss|flatmate|housemate|fianc\w*|nephew|niece|"
+    r"girlfriend|gf|bf|friend|mate|buddy|pal|t[ií]o|t[ií]a|abuela|abuelo|mam[aá]|pap[aá]|co-?driver|co-?worker|coworker|workmate|roommate|roomie|classmate|cellmate|colleague|neighbou?r|boss|"
+    r"flatmate|housemate|fianc\w*|nephew|niece|"
     r"step\w+|godson|goddaughter)"
 )
 _PATIENT_RELATIVE = re.compile(
-    rf"(?:\b(?:my|our)\s+(?:\w+\s+)?|^\W*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b", _FLAGS
+    rf"(?:\b(?:my|our|mi)\s+(?:\w+\s+)?|^\W*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b", _FLAGS
 )
 _COMPLAINT = re.compile(
     r"\b(back|backache|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
@@ -95,6 +97,14 @@ _COMPLAINT = re.compile(
     _FLAGS,
 )
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
+# The relative as the subject of the sentence's account, not its object ("with my wife") or an
+# owner ("my son's car was hit").
+_COMPANY = re.compile(r"\b(with|to|for)\s+$", _FLAGS)
+_MY_RELATIVE = re.compile(
+    r"(?<!\bwith\s)(?<!\bfor\s)(?<!\bto\s)(?<!\bby\s)(?<!\bfrom\s)(?<!\bof\s)(?<!\bat\s)"
+    rf"(?<!\band\s)(?<!\bin\s)(?<!\bon\s)\b(my|our)\s+(\w+\s+)?{_RELATIVE}\b(?!['’]s)",
+    _FLAGS,
+)
 # Someone other than the writer: pronouns and people described by a noun.
 _THIRD_PERSON = re.compile(
     r"\b(he|she|him|his|her|he's|she's)\b|\b(a|an|the|one|another)\s+(\w+\s+){0,2}"
@@ -1500,6 +1510,9 @@ class RedFlagEngine:
         # A relative can be named inside the sign: "my dad's cancer".
         wide = text[before:end]
         for cue in context.other_person.finditer(reading, before, end):
+            # The relative as company inside the sign: "when I am with my wife nothing happens".
+            if before + cue.start() > start and _COMPANY.search(wide, 0, cue.start()):
+                continue
             relative = _RELATIVE_NOUN.search(cue.group(0))
             if relative and relative.group(0) in patient_relatives():
                 continue
@@ -1549,6 +1562,17 @@ class RedFlagEngine:
                 rest = told[cue.end() :]
                 if not _WRITER_WORD.search(rest) and not _REPORTER.match(rest):
                     return "other_person"
+            # And one of the writer's relatives: "My dad fainted last week and they found an
+            # aneurysm" beside the writer's own back, however far back in the sentence.
+            if relative < start:
+                for cue in _MY_RELATIVE.finditer(text, told_from, start):
+                    rest = text[cue.end() : end]
+                    if not (
+                        _WRITER_WORD.search(rest)
+                        or _REPORTER.match(rest)
+                        or _RELATIVE_REPORTS.match(rest)
+                    ):
+                        return "other_person"
         # A bladder, bowel or leg sign that has been the person's baseline for years is not a new
         # deficit: "incontinent of urine for years per care plan", "bed-bound since his stroke".
         if rule.category in _NEW_SIGNS_ONLY and (

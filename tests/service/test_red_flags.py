@@ -1808,3 +1808,36 @@ def test_a_carers_note_of_wetting_without_realising_is_a_flag(engine) -> None:
 def test_a_colleague_at_works_weight_loss_is_not_the_writers(engine) -> None:
     text = "colleague at work had been losing weight without trying. my back aches from the chair"
     assert "malignancy" not in {f.category for f in engine.find(text)}
+
+
+def test_a_relatives_sign_earlier_in_the_sentence_is_not_the_writers(engine) -> None:
+    text = (
+        "My dad fainted last week and they found an aneurysm, so he's having surgery soon. "
+        "Meanwhile I've done my back in lifting his wheelchair into the car."
+    )
+    assert "vascular" not in {f.category for f in engine.find(text)}
+
+
+def test_a_relative_who_took_the_writers_temperature_leaves_it_the_writers(engine) -> None:
+    text = "For a week I have strong pain in my back. My daughter-in-law measured 38.7 yesterday."
+    assert "infection" in {f.category for f in engine.find(text)}
+
+
+def test_a_sign_told_in_company_of_a_relative_stays_the_writers(engine) -> None:
+    text = "My back is bad for ten days and now when I am with my wife nothing happens down there."
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_a_relative_named_in_spanish_can_be_the_patient(engine) -> None:
+    text = "Mi mamá has lost so much weight, her clothes are hanging on her, and her back hurts."
+    assert "malignancy" in {f.category for f in engine.find(text)}
+
+
+def test_asking_whether_a_sign_is_a_red_flag_is_a_general_question(engine) -> None:
+    text = "night sweats with back pain, is that a red flag? asking for my nursing exam"
+    assert "infection" not in {f.category for f in engine.find(text)}
+
+
+def test_a_question_answered_never_done_that_before_is_the_writers_sign(engine) -> None:
+    text = "maybe wet the bed last night?? never done that in my life. back's wrecked since monday"
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
