@@ -55,7 +55,8 @@ _WRITER_COMPLAINT = re.compile(
     r"(back|pain|ache|sciatica)\b|\bmy\s+turn\s+with\b|\bis\s+me\s+with\b|"
     r"\bmine\s+(came\s+on|started|began|flared|flares|went|twinges|twinged|hurts|aches|plays\s+up|acts\s+up)\b|"
     r"\b(ache|pain|twinge|niggle)\s+i\s+(always\s+|usually\s+)?get\b|"
-    r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve)\s+(had\s+|got\s+)?(a\s+)?(\w+\s+){0,3}(back|legs?|hips?)\b|"
+    r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve)\s+(had\s+|got\s+)?(a\s+)?"
+    r"(?!(treated|seen|reviewed|assessed|examined|managed|been\s+treating|been\s+seeing)\b)(\w+\s+){0,3}(back|legs?|hips?)\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+(just\s+)?got|am\s+having|get)\s+(\w+\s+){0,2}(pain|ache)\b|\bi('?m|\s+am|"
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)|"
     # "I'm 34, lower back aches ...", "I am 40 and have back pain", "for me only pain in the back".

@@ -1841,3 +1841,21 @@ def test_asking_whether_a_sign_is_a_red_flag_is_a_general_question(engine) -> No
 def test_a_question_answered_never_done_that_before_is_the_writers_sign(engine) -> None:
     text = "maybe wet the bed last night?? never done that in my life. back's wrecked since monday"
     assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_a_clinicians_letter_about_treating_a_back_does_not_make_the_writer_the_patient(
+    engine,
+) -> None:
+    text = (
+        "Dear colleague, I have treated this 55-year-old driver for low back pain for six "
+        "weeks. Over the last fortnight his knee extension has weakened from 5/5 to 3/5."
+    )
+    assert "neurological_deficit" in {f.category for f in engine.find(text)}
+
+
+def test_a_sign_that_came_back_to_normal_long_ago_is_not_a_flag(engine) -> None:
+    text = (
+        "Years ago I had a bad disc and for a fortnight I couldn't feel the toilet paper when I "
+        "wiped. Had surgery that week and it all came back to normal. Now just a stiff back."
+    )
+    assert "cauda_equina" not in {f.category for f in engine.find(text)}
