@@ -103,7 +103,7 @@ _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
 _COMPANY = re.compile(r"\b(with|to|for)\s+$", _FLAGS)
 _MY_RELATIVE = re.compile(
     r"(?<!\bwith\s)(?<!\bfor\s)(?<!\bto\s)(?<!\bby\s)(?<!\bfrom\s)(?<!\bof\s)(?<!\bat\s)"
-    rf"(?<!\band\s)(?<!\bin\s)(?<!\bon\s)\b(my|our)\s+(\w+\s+)?{_RELATIVE}\b(?!['’]s)",
+    rf"(?<!\band\s)(?<!\bin\s)(?<!\bon\s)\b(my|our)\s+(\w+['’]s\s+|\w+\s+)?{_RELATIVE}\b(?!['’]s)",
     _FLAGS,
 )
 # Someone other than the writer: pronouns and people described by a noun.
@@ -1098,7 +1098,8 @@ class Reading:
 
 # The writer's own back: "my lower back", "I've got a sore back" (not "we both have bad backs").
 _WRITERS_OWN = re.compile(
-    r"(\b(my|mine)\s+((own|lower|bad|sore)\s+)*|\bi('?ve|\s+have)?\s+(also\s+)?(got\s+)?(a\s+)?)$",
+    r"(\b(my|mine)\s+((own|lower|bad|sore)\s+)*|"
+    r"\bi('?ve|\s+have)?\s+(also\s+)?(got\s+)?(a\s+|the\s+|some\s+)?((low|lower|bad|sore)\s+)*)$",
     _FLAGS,
 )
 # A relative's own back pain ("hurt his back", "we both have bad backs"), not the sign itself

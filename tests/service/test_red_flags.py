@@ -1859,3 +1859,21 @@ def test_a_sign_that_came_back_to_normal_long_ago_is_not_a_flag(engine) -> None:
         "wiped. Had surgery that week and it all came back to normal. Now just a stiff back."
     )
     assert "cauda_equina" not in {f.category for f in engine.find(text)}
+
+
+def test_a_checklist_headed_neg_denies_every_item(engine) -> None:
+    text = "Physio: 22F netball. LBP 2/52. Neg: fever, chills, sweats, wt loss, night pain."
+    assert engine.find(text) == []
+
+
+def test_a_question_followed_by_the_writers_age_and_sex_is_the_writers_sign(engine) -> None:
+    text = "is night sweating with back pain a bad sign? 37F, sheets wet 3 nights this week"
+    assert "infection" in {f.category for f in engine.find(text)}
+
+
+def test_a_teammates_parents_sign_is_not_the_writers(engine) -> None:
+    text = (
+        "My teammate's dad collapsed at the side of the pitch last season with an aneurysm. "
+        "I'm 21 and my back is sore from pre-season."
+    )
+    assert "vascular" not in {f.category for f in engine.find(text)}
