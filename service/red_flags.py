@@ -54,6 +54,8 @@ _WRITER_COMPLAINT = re.compile(
     r"\bmy\s+(issue|problem|complaint|concern|trouble)\s+is\s+(only\s+|just\s+)?(a\s+|the\s+|my\s+)?(\w+\s+){0,2}"
     r"(back|pain|ache|sciatica)\b|\bmy\s+turn\s+with\b|\bis\s+me\s+with\b|"
     r"\bmine\s+(came\s+on|started|began|flared|flares|went|twinges|twinged|hurts|aches|plays\s+up|acts\s+up)\b|"
+    r"\bi.?m\s+the\s+one\s+(posting|writing|asking)\s+about\b|\bi\s+did\s+mine\s+in\b|"
+    r"\bit.?s\s+(actually\s+)?me\b[^.!?\n]{0,30}\bwho\s+has\s+the\s+(back|pain)|"
     r"\b(ache|pain|twinge|niggle)\s+i\s+(always\s+|usually\s+)?get\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve)\s+(had\s+|got\s+)?(a\s+)?"
     r"(?!(treated|seen|reviewed|assessed|examined|managed|been\s+treating|been\s+seeing)\b)(\w+\s+){0,3}(back|legs?|hips?)\b|"
@@ -85,12 +87,15 @@ _WRITER_FOCUS = re.compile(
 _RELATIVE = (
     r"(father|mother|dad|daddy|mum|mummy|mom|mommy|parents?|brother|sister|grand\w+|gran|nan|"
     r"nana|granny|aunt|auntie|uncle|cousin|son|daughter|husband|hubby|wife|missus|partner|boyfriend|"
-    r"girlfriend|gf|bf|friend|mate|buddy|pal|t[ií]o|t[ií]a|abuela|abuelo|mam[aá]|pap[aá]|co-?driver|co-?worker|coworker|workmate|roommate|roomie|classmate|cellmate|colleague|neighbou?r|boss|"
+    r"girlfriend|gf|bf|friend|mate|buddy|pal|t[ií]o|t[ií]a|tita|tito|ninang|ninong|abuela|abuelo|mam[aá]|"
+    r"pap[aá]|co-?driver|co-?worker|coworker|workmate|roommate|roomie|classmate|cellmate|colleague|"
+    r"neighbou?r|boss|"
     r"flatmate|housemate|fianc\w*|nephew|niece|"
     r"step\w+|godson|goddaughter)"
 )
 _PATIENT_RELATIVE = re.compile(
-    rf"(?:\b(?:my|our|mi)\s+(?:\w+\s+)?|^\W*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b", _FLAGS
+    rf"(?:\b(?:my|our|mi)\s+(?:\w+\s+)?|^\W*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b(?!\s+here\b)",
+    _FLAGS,
 )
 _COMPLAINT = re.compile(
     r"\b(back|backache|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"

@@ -1877,3 +1877,29 @@ def test_a_teammates_parents_sign_is_not_the_writers(engine) -> None:
         "I'm 21 and my back is sore from pre-season."
     )
     assert "vascular" not in {f.category for f in engine.find(text)}
+
+
+def test_a_relative_introduced_as_a_dash_in_a_family_history_is_not_the_patient(engine) -> None:
+    text = "FH: mother – breast ca (dx 52), brother – colorectal ca. Pres: LBP after a tackle."
+    assert "malignancy" not in {f.category for f in engine.find(text)}
+
+
+def test_a_writer_who_says_nephew_here_is_not_the_relative_named_first(engine) -> None:
+    text = (
+        "Nephew here. My uncle (48) injects, we all know. He's been on the sofa four days "
+        "saying his back is killing him low down."
+    )
+    assert "infection" in {f.category for f in engine.find(text)}
+
+
+def test_a_sign_that_went_into_the_belly_did_not_go_away(engine) -> None:
+    text = "Sudden awful pain in his back, like someone tore him open, then it went into his belly."
+    assert "vascular" in {f.category for f in engine.find(text)}
+
+
+def test_a_general_question_answered_mine_isnt_is_not_a_flag(engine) -> None:
+    text = (
+        "what would it mean if the pain in my back was there at night whatever position? "
+        "mine isn't, I'm just curious"
+    )
+    assert "malignancy" not in {f.category for f in engine.find(text)}
