@@ -94,7 +94,8 @@ _RELATIVE = (
     r"step\w+|godson|goddaughter)"
 )
 _PATIENT_RELATIVE = re.compile(
-    rf"(?:\b(?:my|our|mi)\s+(?:\w+\s+)?|^\W*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b(?!\s+here\b)",
+    rf"(?:\b(?:my|our|mi)\s+(?:\w+\s+)?|^\W*|[\"“‘>]\s*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b"
+    r"(?!\s+here\b)",
     _FLAGS,
 )
 _COMPLAINT = re.compile(
@@ -103,6 +104,18 @@ _COMPLAINT = re.compile(
     _FLAGS,
 )
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
+# The writer passes on a relative's own words or asks on their behalf: the relative is the
+# patient, and an "I" or "my back" in what is passed on is theirs ("posting on behalf of my nan
+# ... 'I felt something go in my back'", "Copy of my husband's message to me").
+_PROXY = re.compile(
+    r"\b(she|he)\s+((messaged|texted|emailed)\s+(me|us)|sent\s+(me|us)\s+(this|a\s+(text|message)))\b|\bforward\w*\s+(\w+\s+){0,3}from\s+"
+    rf"(my|our)\s+(\w+\s+)?{_RELATIVE}\b|"
+    r"\b(on\s+behalf\s+of|writing\s+(for|about)|typing\s+(this\s+|it\s+)?(up\s+)?for)\s+(my|our)\s+(\w+\s+)?"
+    rf"{_RELATIVE}\b|\b(my|our)\s+(\w+\s+)?{_RELATIVE}\s*(\(\d+\)\s*)?,?\s*(sent|texted|messaged|"
+    rf"wrote|emailed)\s+(me|this|us)\b|\b(copy\s+of|forwarding|forwarded:?)\s+(\w+\s+){{0,4}}(my|our)\s+"
+    rf"(\w+\s+)?{_RELATIVE}['’]s\s+(\w+\s+)?(text|message|voicemail|email|note|log|words)\b",
+    _FLAGS,
+)
 # The relative as the subject of the sentence's account, not its object ("with my wife") or an
 # owner ("my son's car was hit").
 _COMPANY = re.compile(r"\b(with|to|for)\s+$", _FLAGS)
@@ -731,6 +744,7 @@ _PATIENT_RELATIVE_RE2 = _prefilter(_PATIENT_RELATIVE, "_PATIENT_RELATIVE")
 _RELATIVE_NOUN_RE2 = _prefilter(_RELATIVE_NOUN, "_RELATIVE_NOUN")
 # Read only where a relative is named before the writer's own pain, but then ~50 µs by `re`.
 _WRITER_FOCUS_RE2 = _prefilter(_WRITER_FOCUS, "_WRITER_FOCUS")
+_PROXY_RE2 = _prefilter(_PROXY, "_PROXY")
 
 
 # The non-ASCII characters that `re` with IGNORECASE matches to an ASCII letter and that
@@ -996,6 +1010,8 @@ class Reading:
             text = self.text
             complaint = _first_match(_WRITER_COMPLAINT, _WRITER_COMPLAINT_RE2, self)
             relative = _first_match(_RELATIVE_NOUN, _RELATIVE_NOUN_RE2, self)
+            if complaint and _first_match(_PROXY, _PROXY_RE2, self):
+                complaint = None  # the "I" with pain is the relative whose words are passed on
             # Only where it would change who the patient is (a relative named before the
             # writer's own pain) is the whole text read for "I'm asking for me".
             if (
@@ -1333,10 +1349,22 @@ class RedFlagEngine:
                 context.window_words,
             )
             # History only near the cue: "osteoporosis (fracture 2019) ... after a slip" is new.
-            if not self._negated(reading, m.start(), m.end(), before, begin) and not (
-                _said_over(context.resolved_history, reading, near, finish, within=True)
+            if self._negated(reading, m.start(), m.end(), before, begin) or _said_over(
+                context.resolved_history, reading, near, finish, within=True
             ):
-                return True
+                continue
+            # A cue that is only a possibility: "on Humira - ring us if you get a fever".
+            sentence_begin, sentence_end, _ = reading.sentence(m.start(), m.end())
+            if (
+                context.hypothetical.search(reading, near, m.start())
+                or context.hypothetical_after.search(reading, m.end(), sentence_end)
+                or context.safety_netting.search(reading, begin, m.start())
+                or self._conditional_advice(
+                    reading, sentence_begin, m.start(), m.end(), sentence_end
+                )
+            ) and not context.came_true.search(reading, m.end(), sentence_end + 100):
+                continue
+            return True
         return False
 
     def _judge(

@@ -1903,3 +1903,24 @@ def test_a_general_question_answered_mine_isnt_is_not_a_flag(engine) -> None:
         "mine isn't, I'm just curious"
     )
     assert "malignancy" not in {f.category for f in engine.find(text)}
+
+
+def test_a_relatives_words_passed_on_by_the_writer_are_the_relatives(engine) -> None:
+    text = (
+        "Posting on behalf of my nan (she's 84). She wrote this for me to type up: "
+        '"I was reaching up to the top shelf and felt something go in my back with a crack."'
+    )
+    assert "fracture" in {f.category for f in engine.find(text)}
+
+
+def test_an_immune_treatment_with_a_fever_only_to_watch_for_is_not_a_flag(engine) -> None:
+    text = "I'm on adalimumab - if I get a temperature with back pain is that an emergency?"
+    assert "infection" not in {f.category for f in engine.find(text)}
+
+
+def test_an_immune_treatment_with_the_fever_it_warned_of_now_present_is_a_flag(engine) -> None:
+    text = (
+        "Mum is on chemotherapy tablets, the hospital told us to ring if she got a "
+        "temperature. She has one now and a new backache."
+    )
+    assert "infection" in {f.category for f in engine.find(text)}
