@@ -108,7 +108,8 @@ _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
 # patient, and an "I" or "my back" in what is passed on is theirs ("posting on behalf of my nan
 # ... 'I felt something go in my back'", "Copy of my husband's message to me").
 _PROXY = re.compile(
-    r"\b(she|he)\s+((messaged|texted|emailed)\s+(me|us)|sent\s+(me|us)\s+(this|a\s+(text|message)))\b|\bforward\w*\s+(\w+\s+){0,3}from\s+"
+    r"\b(she|he)\s+((messaged|texted|emailed)\s+(me|us)|sent\s+(me|us)\s+(this|a\s+(text|message)))\b|"
+    r"\bforward\w*\s+(\w+\s+){0,3}from\s+"
     rf"(my|our)\s+(\w+\s+)?{_RELATIVE}\b|"
     r"\b(on\s+behalf\s+of|writing\s+(for|about)|typing\s+(this\s+|it\s+)?(up\s+)?for)\s+(my|our)\s+(\w+\s+)?"
     rf"{_RELATIVE}\b|\b(my|our)\s+(\w+\s+)?{_RELATIVE}\s*(\(\d+\)\s*)?,?\s*(sent|texted|messaged|"
@@ -116,9 +117,11 @@ _PROXY = re.compile(
     rf"(\w+\s+)?{_RELATIVE}['’]s\s+(\w+\s+)?(text|message|voicemail|email|note|log|words)\b",
     _FLAGS,
 )
+# A relative named inside a sign as its company, not its owner: "when I'm with my wife nothing
+# happens".
+_COMPANY = re.compile(r"\b(with|to|for)\s+$", _FLAGS)
 # The relative as the subject of the sentence's account, not its object ("with my wife") or an
 # owner ("my son's car was hit").
-_COMPANY = re.compile(r"\b(with|to|for)\s+$", _FLAGS)
 _MY_RELATIVE = re.compile(
     r"(?<!\bwith\s)(?<!\bfor\s)(?<!\bto\s)(?<!\bby\s)(?<!\bfrom\s)(?<!\bof\s)(?<!\bat\s)"
     rf"(?<!\band\s)(?<!\bin\s)(?<!\bon\s)\b(my|our)\s+(\w+['’]s\s+|\w+\s+)?{_RELATIVE}\b(?!['’]s)",
