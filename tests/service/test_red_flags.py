@@ -1924,3 +1924,13 @@ def test_an_immune_treatment_with_the_fever_it_warned_of_now_present_is_a_flag(e
         "temperature. She has one now and a new backache."
     )
     assert "infection" in {f.category for f in engine.find(text)}
+
+
+def test_what_would_it_mean_asks_about_a_sign_that_has_not_happened(engine) -> None:
+    text = "what would it mean if my foot started dragging? my back's been bad for a week"
+    assert "neurological_deficit" not in {f.category for f in engine.find(text)}
+
+
+def test_a_fever_cleared_by_antibiotics_is_not_a_flag(engine) -> None:
+    text = "Had a UTI last month with a temperature and back ache. Antibiotics cleared it."
+    assert "infection" not in {f.category for f in engine.find(text)}
