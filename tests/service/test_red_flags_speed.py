@@ -10,6 +10,8 @@ from service.red_flags import (
     _COMPLAINT,
     _PATIENT_RELATIVE,
     _PATIENT_RELATIVE_RE2,
+    _PROXY,
+    _PROXY_RE2,
     _RELATIVE_NOUN,
     _RELATIVE_NOUN_RE2,
     _SENTENCE_END,
@@ -203,14 +205,15 @@ RELATIVES_AND_COMPLAINTS = [
     *("my", "mum", "dad's", "our", "son", "grandma", "writing", "for", "i", "have", "im", "34"),
     *("back", "pain", "legs", "sore", "ſore", "can't", "get", "up"),
     # Whole mentions, so that texts name several relatives before a complaint.
-    *("my mum", "our son", "my dad's", "writing for my grandma"),
+    *("my mum", "our son", "my dad's", "writing for my grandma", "on behalf of my dad"),
 ]
 
 
 def plain_patient_relatives(text: str) -> frozenset[str]:
     """The definition read off the whole text: for each complaint, the relative named last
-    within 300 characters before it; and then the first relative named."""
-    if _WRITER_COMPLAINT.search(text):
+    within 300 characters before it; and then the first relative named. None when the writer
+    describes pain of their own, unless they pass on a relative's words."""
+    if _WRITER_COMPLAINT.search(text) and not _PROXY.search(text):
         return frozenset()
     mentions = list(_PATIENT_RELATIVE.finditer(text))
     patients = set()
@@ -254,6 +257,7 @@ def test_first_start_is_never_after_the_first_match(engine: RedFlagEngine, text:
         (_PATIENT_RELATIVE, _PATIENT_RELATIVE_RE2),
         (_RELATIVE_NOUN, _RELATIVE_NOUN_RE2),
         (_WRITER_FOCUS, _WRITER_FOCUS_RE2),
+        (_PROXY, _PROXY_RE2),
     ):
         first, start = pattern.search(text), _first_start(prefilter, reading)
         if first is None:
