@@ -1934,3 +1934,16 @@ def test_what_would_it_mean_asks_about_a_sign_that_has_not_happened(engine) -> N
 def test_a_fever_cleared_by_antibiotics_is_not_a_flag(engine) -> None:
     text = "Had a UTI last month with a temperature and back ache. Antibiotics cleared it."
     assert "infection" not in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my daughter came round in the afternoon and my back is agony",
+        "LBP with radiation to the buttock. No red flags.",
+        "I nearly peed my pants laughing but my back hurts",
+        "I go by the clock for my tablets; back pain since the move.",
+    ],
+)
+def test_everyday_look_alikes_of_this_sessions_patterns_are_not_flags(engine, text: str) -> None:
+    assert engine.find(text) == []
