@@ -117,6 +117,12 @@ _PROXY = re.compile(
     rf"(\w+\s+)?{_RELATIVE}['’]s\s+(\w+\s+)?(text|message|voicemail|email|note|log|words)\b",
     _FLAGS,
 )
+_REPORTING_RELATIVE = re.compile(
+    rf"\b(call|phone\s*call|message|msg)\s+from\s+(his|her|the|their)?\s*{_RELATIVE}\b|"
+    rf"\b(spoke|speaking|spoken|talked)\s+(to|with)\s+(his|her|the|their)?\s*{_RELATIVE}\b|"
+    rf"\b{_RELATIVE}\s+(rang|called|phoned|calling|ringing|phoning)\b",
+    _FLAGS,
+)
 # A relative named inside a sign as its company, not its owner: "when I'm with my wife nothing
 # happens".
 _COMPANY = re.compile(r"\b(with|to|for)\s+$", _FLAGS)
@@ -1405,7 +1411,21 @@ class RedFlagEngine:
         """
         if reading.writer_and_relative()[0] >= 0:
             return frozenset()
-        return _relatives_in_pain(reading)
+        found = _relatives_in_pain(reading)
+        # A relative who rings or is spoken to reports on the one named next: "Call from son.
+        # Dad has been incontinent since this morning", "Spoke to daughter - mum can't pee".
+        reporter = _REPORTING_RELATIVE.search(reading.text)
+        if reporter is not None:
+            caller = _RELATIVE_NOUN.search(reporter.group(0))
+            # Unless the caller rings about themselves: "daughter rang - daughter herself has LBP".
+            if caller is not None and re.search(
+                rf"\b{re.escape(caller.group(0))}\s+(herself|himself)\b", reading.text, _FLAGS
+            ):
+                return found
+            for named in _RELATIVE_NOUN.finditer(reading.text, reporter.end()):
+                if caller is None or named.group(0).lower() != caller.group(0).lower():
+                    return found | {named.group(0).lower()}
+        return found
 
     def _clause(self, reading: Reading, start: int, end: int) -> tuple[int, int]:
         """The span between the terminators around a sign, at most 250 characters each way."""

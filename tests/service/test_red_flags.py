@@ -1947,3 +1947,22 @@ def test_a_fever_cleared_by_antibiotics_is_not_a_flag(engine) -> None:
 )
 def test_everyday_look_alikes_of_this_sessions_patterns_are_not_flags(engine, text: str) -> None:
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call from son. Dad has been incontinent of urine since this morning, back pain a week.",
+        "Spoke to daughter - mum has been incontinent since yesterday, back pain ++",
+    ],
+)
+def test_a_relative_who_rings_reports_on_the_relative_named_next(engine, text: str) -> None:
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_a_relative_who_rings_about_their_own_back_is_the_patient(engine) -> None:
+    text = (
+        "Mrs T's daughter rang - daughter herself has LBP after nursing her mother through a "
+        "hip fracture. Daughter 48, no falls."
+    )
+    assert "fracture" not in {f.category for f in engine.find(text)}
