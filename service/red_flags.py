@@ -120,7 +120,8 @@ _PROXY = re.compile(
 _REPORTING_RELATIVE = re.compile(
     rf"\b(call|phone\s*call|message|msg)\s+from\s+(his|her|the|their)?\s*{_RELATIVE}\b|"
     rf"\b(spoke|speaking|spoken|talked)\s+(to|with)\s+(his|her|the|their)?\s*{_RELATIVE}\b|"
-    rf"\b{_RELATIVE}\s+(rang|called|phoned|calling|ringing|phoning)\b",
+    rf"\b{_RELATIVE}\s+(rang|called|phoned|calling|ringing|phoning|present|accompanying|attending|typing)\b|"
+    rf"\baccompanied\s+by\s+(his|her|their)?\s*{_RELATIVE}\b",
     _FLAGS,
 )
 # A relative named inside a sign as its company, not its owner: "when I'm with my wife nothing

@@ -1954,6 +1954,7 @@ def test_everyday_look_alikes_of_this_sessions_patterns_are_not_flags(engine, te
     [
         "Call from son. Dad has been incontinent of urine since this morning, back pain a week.",
         "Spoke to daughter - mum has been incontinent since yesterday, back pain ++",
+        "Nurse note. Daughter present. Mum has been incontinent since Sunday, low back pain.",
     ],
 )
 def test_a_relative_who_rings_reports_on_the_relative_named_next(engine, text: str) -> None:
