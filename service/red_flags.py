@@ -121,8 +121,13 @@ _REPORTING_RELATIVE = re.compile(
     rf"\b(call|phone\s*call|message|msg)\s+from\s+(his|her|the|their)?\s*{_RELATIVE}\b|"
     rf"\b(spoke|speaking|spoken|talked)\s+(to|with)\s+(his|her|the|their)?\s*{_RELATIVE}\b|"
     rf"\b{_RELATIVE}\s+(rang|called|phoned|calling|ringing|phoning|present|accompanying|attending|typing)\b|"
-    rf"\baccompanied\s+by\s+(his|her|their)?\s*{_RELATIVE}\b",
+    rf"\baccompanied\s+by\s+(his|her|their)?\s*{_RELATIVE}\b|"
+    rf"\b(pt|patient)['’]?s\s+{_RELATIVE}\s*[:–—-]",
     _FLAGS,
+)
+# A relative who tells about the patient they name next: "Daughter says her dad, 72, has ...".
+_TELLING_RELATIVE = re.compile(
+    rf"\b{_RELATIVE}\s+(says|said|reports|reported|states|stated|worried|concerned)\b", _FLAGS
 )
 # A relative named inside a sign as its company, not its owner: "when I'm with my wife nothing
 # happens".
@@ -1416,14 +1421,20 @@ class RedFlagEngine:
         # A relative who rings or is spoken to reports on the one named next: "Call from son.
         # Dad has been incontinent since this morning", "Spoke to daughter - mum can't pee".
         reporter = _REPORTING_RELATIVE.search(reading.text)
-        if reporter is not None:
-            caller = _RELATIVE_NOUN.search(reporter.group(0))
+        telling = reporter is None and _TELLING_RELATIVE.search(reading.text)
+        if reporter is not None or telling:
+            told = reporter or telling
+            caller = _RELATIVE_NOUN.search(told.group(0))
             # Unless the caller rings about themselves: "daughter rang - daughter herself has LBP".
             if caller is not None and re.search(
                 rf"\b{re.escape(caller.group(0))}\s+(herself|himself)\b", reading.text, _FLAGS
             ):
                 return found
-            for named in _RELATIVE_NOUN.finditer(reading.text, reporter.end()):
+            # A caller only reports: a sign near their name is the patient's ("partner called: he
+            # hasn't passed urine", "Pt's daughter: mum had breast cancer").
+            if reporter is not None and caller is not None:
+                found |= {caller.group(0).lower()}
+            for named in _RELATIVE_NOUN.finditer(reading.text, told.end()):
                 if caller is None or named.group(0).lower() != caller.group(0).lower():
                     return found | {named.group(0).lower()}
         return found

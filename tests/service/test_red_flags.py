@@ -1955,6 +1955,8 @@ def test_everyday_look_alikes_of_this_sessions_patterns_are_not_flags(engine, te
         "Call from son. Dad has been incontinent of urine since this morning, back pain a week.",
         "Spoke to daughter - mum has been incontinent since yesterday, back pain ++",
         "Nurse note. Daughter present. Mum has been incontinent since Sunday, low back pain.",
+        "Pt's partner called: he hasn't passed urine since last night, back pain.",
+        "Daughter worried: her mum has numbness between her legs since yesterday, back pain ++.",
     ],
 )
 def test_a_relative_who_rings_reports_on_the_relative_named_next(engine, text: str) -> None:
@@ -1967,3 +1969,8 @@ def test_a_relative_who_rings_about_their_own_back_is_the_patient(engine) -> Non
         "hip fracture. Daughter 48, no falls."
     )
     assert "fracture" not in {f.category for f in engine.find(text)}
+
+
+def test_a_relative_who_only_passes_on_what_a_friend_said_does_not_own_the_sign(engine) -> None:
+    text = "The doctor said it is muscles. My friend said it can change into cancer. Is this true?"
+    assert "malignancy" not in {f.category for f in engine.find(text)}
