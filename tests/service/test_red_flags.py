@@ -1974,3 +1974,14 @@ def test_a_relative_who_rings_about_their_own_back_is_the_patient(engine) -> Non
 def test_a_relative_who_only_passes_on_what_a_friend_said_does_not_own_the_sign(engine) -> None:
     text = "The doctor said it is muscles. My friend said it can change into cancer. Is this true?"
     assert "malignancy" not in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is it normal to feel a pulse in your tummy after a big meal? Mine is fine now.",
+        "The horse bucked but I stayed on, my back is a bit sore from the ride.",
+    ],
+)
+def test_a_sign_asked_about_then_denied_or_averted_is_not_a_flag(engine, text: str) -> None:
+    assert engine.find(text) == []
