@@ -1985,3 +1985,19 @@ def test_a_relative_who_only_passes_on_what_a_friend_said_does_not_own_the_sign(
 )
 def test_a_sign_asked_about_then_denied_or_averted_is_not_a_flag(engine, text: str) -> None:
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I work in a cancer hospital and my back aches from lifting patients.",
+        "Had covid in March with a fever, all fine now. Back twinged yesterday lifting shopping.",
+    ],
+)
+def test_a_workplace_or_an_illness_that_is_over_is_not_a_flag(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+def test_a_cancer_patient_writing_about_themselves_stays_a_flag(engine) -> None:
+    text = "Myeloma patient here, new low back pain since Tuesday, anyone else?"
+    assert "malignancy" in {f.category for f in engine.find(text)}
