@@ -14,7 +14,11 @@ from service.red_flags import (
     _PROXY_RE2,
     _RELATIVE_NOUN,
     _RELATIVE_NOUN_RE2,
+    _REPORTING_RELATIVE,
+    _REPORTING_RELATIVE_RE2,
     _SENTENCE_END,
+    _TELLING_RELATIVE,
+    _TELLING_RELATIVE_RE2,
     _THIRD_PERSON,
     _THIRD_PERSON_LOWERCASE,
     _WORD,
@@ -206,13 +210,16 @@ RELATIVES_AND_COMPLAINTS = [
     *("back", "pain", "legs", "sore", "ſore", "can't", "get", "up"),
     # Whole mentions, so that texts name several relatives before a complaint.
     *("my mum", "our son", "my dad's", "writing for my grandma", "on behalf of my dad"),
+    *("son rang", "call from", "says", "pt's", "daughter:"),
 ]
 
 
 def plain_patient_relatives(text: str) -> frozenset[str]:
     """The definition read off the whole text: for each complaint, the relative named last
     within 300 characters before it; and then the first relative named. None when the writer
-    describes pain of their own, unless they pass on a relative's words."""
+    describes pain of their own, unless they pass on a relative's words. A relative who rings
+    (or says) is added, with the first other relative named after them, unless they ring about
+    themselves."""
     if _WRITER_COMPLAINT.search(text) and not _PROXY.search(text):
         return frozenset()
     mentions = list(_PATIENT_RELATIVE.finditer(text))
@@ -223,7 +230,21 @@ def plain_patient_relatives(text: str) -> frozenset[str]:
             patients.add(before[-1].group(1))
     if patients:
         patients.add(mentions[0].group(1))
-    return frozenset(patients)
+    reporter = _REPORTING_RELATIVE.search(text)
+    told = reporter or _TELLING_RELATIVE.search(text)
+    if told is None:
+        return frozenset(patients)
+    caller = _RELATIVE_NOUN.search(told.group(0))
+    if caller and re.search(rf"\b{re.escape(caller.group(0))}\s+(herself|himself)\b", text, re.I):
+        return frozenset(patients)
+    if reporter and caller:
+        patients.add(caller.group(0).lower())
+    others = [
+        m.group(0).lower()
+        for m in _RELATIVE_NOUN.finditer(text, told.end())
+        if caller is None or m.group(0).lower() != caller.group(0).lower()
+    ]
+    return frozenset(patients | set(others[:1]))
 
 
 @settings(max_examples=300, deadline=None)
@@ -258,6 +279,8 @@ def test_first_start_is_never_after_the_first_match(engine: RedFlagEngine, text:
         (_RELATIVE_NOUN, _RELATIVE_NOUN_RE2),
         (_WRITER_FOCUS, _WRITER_FOCUS_RE2),
         (_PROXY, _PROXY_RE2),
+        (_REPORTING_RELATIVE, _REPORTING_RELATIVE_RE2),
+        (_TELLING_RELATIVE, _TELLING_RELATIVE_RE2),
     ):
         first, start = pattern.search(text), _first_start(prefilter, reading)
         if first is None:
