@@ -1373,16 +1373,10 @@ class RedFlagEngine:
                 continue
             # A cue that is only a possibility: "on Humira - ring us if you get a fever".
             sentence_begin, sentence_end, _ = reading.sentence(m.start(), m.end())
-            if (
-                context.hypothetical.search(reading, near, m.start())
-                or context.hypothetical_after.search(reading, m.end(), sentence_end)
-                or context.safety_netting.search(reading, begin, m.start())
-                or self._conditional_advice(
-                    reading, sentence_begin, m.start(), m.end(), sentence_end
-                )
-            ) and not context.came_true.search(reading, m.end(), sentence_end + 100):
-                continue
-            return True
+            if not self._hypothetical(
+                reading, (begin, near, m.start(), m.end()), sentence_begin, sentence_end, 100
+            ):
+                return True
         return False
 
     def _judge(
@@ -1522,6 +1516,28 @@ class RedFlagEngine:
             and context.advice_after_condition.search(reading, end, sentence_end)
         )
 
+    def _hypothetical(
+        self,
+        reading: Reading,
+        span: tuple[int, int, int, int],
+        sentence_begin: int,
+        sentence_end: int,
+        came_true_beyond: int,
+    ) -> bool:
+        """The words at span = (clause begin, window begin, start, end) are only a possibility:
+        feared, asked about, advised on or a condition, and it has not come true since ("ring
+        999 if I can't pee, and that is exactly what has happened"), up to `came_true_beyond`
+        characters into what follows the sentence."""
+        context = self.context
+        begin, window, start, end = span
+        return bool(
+            context.hypothetical.search(reading, window, start)
+            or context.hypothetical_after.search(reading, end, sentence_end)
+            # Advice on what to watch for covers every sign listed after it in the clause.
+            or context.safety_netting.search(reading, begin, start)
+            or self._conditional_advice(reading, sentence_begin, start, end, sentence_end)
+        ) and not context.came_true.search(reading, end, sentence_end + came_true_beyond)
+
     def _general_question(
         self, reading: Reading, sentence_begin: int, end: int, sentence_end: int
     ) -> bool:
@@ -1563,18 +1579,14 @@ class RedFlagEngine:
         ):
             return "excluded_by_rule"
 
-        if (
-            context.hypothetical.search(reading, before, start)
-            or context.hypothetical_after.search(reading, end, sentence_end)
-            # Advice on what to watch for covers every sign listed after it in the clause.
-            or context.safety_netting.search(reading, begin, start)
-            or self._conditional_advice(reading, sentence_begin, start, end, sentence_end)
-        ) and not (
-            # "ring 999 if I can't pee, and that is exactly what has happened": no longer a
-            # condition (read only for a sign that some condition governs).
-            # After a question, into the next sentence: "... cause no control on potty? Since 4
-            # days I am having this problem".
-            context.came_true.search(reading, end, sentence_end + 100 if question else sentence_end)
+        # After a question, into the next sentence: "... cause no control on potty? Since 4 days
+        # I am having this problem".
+        if self._hypothetical(
+            reading,
+            (begin, before, start, end),
+            sentence_begin,
+            sentence_end,
+            100 if question else 0,
         ):
             return "hypothetical"
         if question and self._general_question(reading, sentence_begin, end, sentence_end):
