@@ -47,14 +47,15 @@ train: $(STAMP) ## train a model: DATA=, TEXT_COL=, LABEL_COL=, SEED=, OUT_OF_SC
 		--label-col "$(LABEL_COL)" --seed $(SEED) $(if $(OUT_OF_SCOPE),--out-of-scope "$(OUT_OF_SCOPE)") \
 		--signs "$(SIGNS)"
 
-models/latest/metadata.json:
+# The file the service reads: a model folder older than it is retrained too.
+models/latest/weights.npz:
 	@$(MAKE) --no-print-directory train
 
-evaluate: $(STAMP) models/latest/metadata.json ## write reports/<version>/: MODEL=, DATA= (default: test split)
+evaluate: $(STAMP) models/latest/weights.npz ## write reports/<version>/: MODEL=, DATA= (default: test split)
 	$(BIN)/python -m training.evaluate --model "$(MODEL)" --data "$(if $(filter $(DATA),datasets/train.csv),$(EVAL_DATA),$(DATA))" \
 		--text-col "$(TEXT_COL)" --label-col "$(LABEL_COL)"
 
-run: $(STAMP) models/latest/metadata.json ## serve on HOST:PORT (127.0.0.1:8000) with WORKERS processes
+run: $(STAMP) models/latest/weights.npz ## serve on HOST:PORT (127.0.0.1:8000) with WORKERS processes
 	TRIAGE_MODEL_DIR="$(MODEL)" exec $(BIN)/python -m service \
 		--host $(HOST) --port $(PORT) --workers $(WORKERS)
 
@@ -70,7 +71,7 @@ test: $(STAMP) $(CHROMIUM) ## ruff check, then the whole test suite (browser tes
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) $(WRK) models/latest/metadata.json ## speed, memory and scaling figures -> reports/bench.json
+bench: $(STAMP) $(WRK) models/latest/weights.npz ## speed, memory and scaling figures -> reports/bench.json
 	$(BIN)/python -m bench.run
 
 clean: ## remove the venv, trained models, reports and caches

@@ -122,7 +122,7 @@ def in_process(model: Path, runs: int) -> dict[str, Any]:
     batch_100 = (corpus * 3)[:100]
     batch_1000 = (corpus * 3)[:1000]
     figures: dict[str, Any] = {
-        "artifact_mb_on_disk": (model / "model.joblib").stat().st_size / 2**20,
+        "artifact_mb_on_disk": (model / "weights.npz").stat().st_size / 2**20,
         "model_mb_in_memory": memory_mb,
         "load_ms": spread(loads),
         "predict_one_us": repeat(lambda: per_text_us(predictor.predict_one, [TEXT] * 500), runs),

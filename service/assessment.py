@@ -65,7 +65,7 @@ class Assessor:
         unknown = sorted(set(predictor.sign_categories) - set(CATEGORIES))
         if unknown:
             raise ModelError(
-                f"{predictor.bundle.folder}: the sign detector knows red-flag categories the "
+                f"{predictor.folder}: the sign detector knows red-flag categories the "
                 f"rules do not ({', '.join(unknown)}). Retrain with a red-flag set that uses "
                 "the categories of the rules file."
             )

@@ -6,6 +6,8 @@ vocabularies and weights and does only the arithmetic. `tests/model` checks that
 same probabilities as the pipeline.
 """
 
+import importlib.machinery
+import importlib.util
 import math
 import re
 from array import array
@@ -16,10 +18,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from scipy.sparse._sparsetools import csr_matvecs
 
-from training.artifacts import ModelBundle, ModelError, load_model
-from training.text import normalise, normalised_words
+from training.artifacts import FeatureBlock, ModelError, ModelWeights, load_weights
+from training.text import normalised_words
 
 EXPLANATION_TERMS = 8
 # From this many texts, explaining them together is cheaper than one by one.
@@ -87,7 +88,9 @@ def _char_wb_grams(word: str, low: int, high: int) -> list[str]:
     return grams
 
 
-def _word_and_char_ids(words, chars, chars_offset: int) -> TextIds | None:
+def _word_and_char_ids(
+    words: FeatureBlock, chars: FeatureBlock, chars_offset: int
+) -> TextIds | None:
     """Both blocks' indices in one pass over each text's space-separated words, for the union
     we train: word 1-(2)-grams with the default tokens, then char_wb n-grams.
 
@@ -99,17 +102,14 @@ def _word_and_char_ids(words, chars, chars_offset: int) -> TextIds | None:
     falls back to per-block analyzers). (Doing the cross-word lookups with numpy for all the
     texts at once was slower than this loop even for 32 texts.)
     """
-    plain = all(v.preprocessor is normalise and v.stop_words is None for v in (words, chars))
     if not (
-        plain
-        and words.analyzer == "word"
-        and words.tokenizer is None
+        words.analyzer == "word"
         and words.token_pattern == DEFAULT_TOKENS  # its tokens never cross whitespace
         and tuple(words.ngram_range) in ((1, 1), (1, 2))
         and chars.analyzer == "char_wb"
     ):
         return None
-    vocabulary, size = words.vocabulary_, len(words.vocabulary_)
+    vocabulary, size = words.vocabulary, len(words.vocabulary)
     # (first unigram index * size + second) -> bigram index: ~15,000 entries, ~1.5 MiB.
     bigrams: dict[int, int] = {}
     if words.ngram_range[1] == 2:
@@ -120,7 +120,7 @@ def _word_and_char_ids(words, chars, chars_offset: int) -> TextIds | None:
                     return None
                 bigrams[first * size + second] = j
     tokens_of = re.compile(words.token_pattern).findall
-    char_vocabulary, (low, high) = chars.vocabulary_, chars.ngram_range
+    char_vocabulary, (low, high) = chars.vocabulary, chars.ngram_range
     # A cross-word bigram is looked up as `last + first`: the previous word's last unigram
     # index times size plus this word's first one. A token outside the vocabulary starts no
     # bigram, so it stands as a number that makes the sum negative (never a key) instead.
@@ -167,24 +167,59 @@ def _word_and_char_ids(words, chars, chars_offset: int) -> TextIds | None:
     return ids
 
 
-def _block_ids(vectorizer) -> Callable[[str], np.ndarray]:
-    """Any vectorizer through its own analyzer (the slow path for unusual settings)."""
-    analyzer, vocabulary = vectorizer.build_analyzer(), vectorizer.vocabulary_
-    # Analyzers normalise again: harmless, only slower.
-    return lambda text: _lookup(vocabulary, analyzer(text))
+def _word_grams(tokens: list[str], low: int, high: int) -> list[str]:
+    """A text's word n-grams as analyzer="word" makes them from its tokens."""
+    return [
+        " ".join(tokens[i : i + n])
+        for n in range(low, high + 1)
+        for i in range(len(tokens) - n + 1)
+    ]
+
+
+def _block_ids(block: FeatureBlock) -> Callable[[str], np.ndarray]:
+    """A block's indices for a normalised text, n-gram by n-gram (the slow path, for settings
+    the per-word fast path does not cover)."""
+    vocabulary, (low, high) = block.vocabulary, block.ngram_range
+    if block.analyzer == "word":
+        tokens_of = re.compile(block.token_pattern).findall
+        return lambda text: _lookup(vocabulary, _word_grams(tokens_of(text), low, high))
+    return lambda text: _lookup(
+        vocabulary, [gram for word in text.split() for gram in _char_wb_grams(word, low, high)]
+    )
 
 
 def _blocks_ids(blocks: list[tuple[Callable[[str], np.ndarray], int]]) -> TextIds:
     """Texts' indices through each block's own analyzer, each block at its offset."""
 
     def ids(texts: list[list[str]]) -> list[bytes]:
-        joined = [" ".join(words) for words in texts]  # normalise(text) again
+        joined = [" ".join(words) for words in texts]  # normalise(text)
         return [
             np.concatenate([ids(text) + at for ids, at in blocks]).astype(_ID).tobytes()
             for text in joined
         ]
 
     return ids
+
+
+def _load_csr_matvecs() -> Callable[..., None]:
+    """SciPy's C loop for a CSR matrix times dense columns (what `csr_matrix @ dense` runs),
+    loaded from its extension file alone: importing scipy.sparse for it would cost each worker
+    ~23 MiB, this ~0.2 MiB. numpy's gather and reduceat do the same sums ~3-10x slower."""
+    scipy = importlib.util.find_spec("scipy")  # finds the package without importing it
+    for folder in scipy.submodule_search_locations if scipy else []:
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = Path(folder, "sparse", f"_sparsetools{suffix}")
+            if path.exists():
+                spec = importlib.util.spec_from_file_location("_sparsetools", path)
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
+                return module.csr_matvecs
+    from scipy.sparse._sparsetools import csr_matvecs  # the usual way, if laid out otherwise
+
+    return csr_matvecs
+
+
+_csr_matvecs = _load_csr_matvecs()
 
 
 class _Features(NamedTuple):
@@ -206,66 +241,56 @@ def _sigmoid(z: float) -> float:
 class Predictor:
     """The trained model, ready to score texts quickly."""
 
-    def __init__(self, bundle: ModelBundle) -> None:
-        self.bundle = bundle
-        self.metadata = bundle.metadata
-        self.version = bundle.version
-        features = bundle.pipeline.named_steps["features"]
-        calibrated = bundle.pipeline.named_steps["classifier"]
-        linear = calibrated.estimator
-        self.labels: list[str] = [str(c) for c in bundle.pipeline.classes_]
-        self._beta = float(calibrated.beta)
-        vectorizers = [vectorizer for _, vectorizer in features.transformer_list]
-        sizes = [len(vectorizer.vocabulary_) for vectorizer in vectorizers]
+    def __init__(self, model: ModelWeights) -> None:
+        self.folder = model.folder
+        self.metadata = model.metadata
+        self.version = model.version
+        self.labels: list[str] = model.labels
+        self._beta = model.beta
+        self.blocks = blocks = model.blocks
+        sizes = [len(block.vocabulary) for block in blocks]
         # Where each block begins in the union's columns, and the end.
         if (BATCH_CHUNK + 1) * sum(sizes) >= 2**31:  # no model that wide fits in memory anyway
-            raise ModelError(f"{bundle.folder}: too many features ({sum(sizes)}).")
+            raise ModelError(f"{model.folder}: too many features ({sum(sizes)}).")
         self._offsets = np.cumsum([0, *sizes], dtype=_ID)
-        self._idf = np.concatenate([vectorizer.idf_ for vectorizer in vectorizers])
-        fast = len(vectorizers) == 2 and _word_and_char_ids(*vectorizers, sizes[0])
+        self._idf = model.idf
+        fast = len(blocks) == 2 and _word_and_char_ids(*blocks, sizes[0])
         if fast:
             self._ids = fast
         else:
             self._ids = _blocks_ids(
                 [
-                    (_block_ids(vectorizer), int(offset))
-                    for vectorizer, offset in zip(vectorizers, self._offsets, strict=False)
+                    (_block_ids(block), int(offset))
+                    for block, offset in zip(blocks, self._offsets, strict=False)
                 ]
             )
         self._width = int(self._offsets[-1])  # how many features
         self._below = np.array([-1], dtype=_ID).tobytes()  # first of the keys (_features)
-        self._intercept = linear.intercept_.copy()
-        labels_width = linear.coef_.shape[0]
+        labels_width = 1 if len(self.labels) == 2 else len(self.labels)
         self._binary = labels_width == 1
-        scope = bundle.scope
-        signs, info = bundle.signs, bundle.metadata.get("sign_detector") or {}
-        self.sign_categories: list[str] = list(info.get("categories", [])) if signs else []
+        self.sign_categories: list[str] = model.sign_categories
+        info = model.metadata.get("sign_detector") or {}
         self.sign_threshold = float(info.get("threshold", 0.5))
         # Every linear model on these features is a column block of one matrix, one row per
         # feature, so a text's features gather contiguous rows and are summed once:
         # classifier, then scope, then sign detector.
-        extra = ([scope] if scope is not None else []) + list(signs or [])
-        self._columns = np.ascontiguousarray(
-            np.column_stack([linear.coef_.T, *(m.coef_[0] for m in extra)])
-        )
-        # The bundle's models then read their (equal) weights from it: a second copy of every
-        # weight cost ~7 MiB a worker (the memory target is 250 MiB).
-        start = 0
-        for model in (linear, *extra):
-            width = model.coef_.shape[0]
-            model.coef_ = self._columns[:, start : start + width].T
-            start += width
-        self._flat = self._columns.ravel()  # a view, as csr_matvecs takes it
-        self._column_intercepts = np.concatenate(
-            [self._intercept, [m.intercept_[0] for m in extra]]
-        )
-        self._scope_column = labels_width if scope is not None else None
-        self._first_sign_column = labels_width + (scope is not None)
-        thresholds = bundle.metadata.get("thresholds", {})
+        self._columns = model.weights
+        self._flat = self._columns.ravel()  # a view, as _csr_matvecs takes it
+        self._column_intercepts = model.intercepts
+        self._intercept = model.intercepts[:labels_width]
+        self._scope_column = labels_width if model.has_scope else None
+        self._first_sign_column = labels_width + model.has_scope
+        expected = (self._width, self._first_sign_column + len(self.sign_categories))
+        if self._columns.shape != expected or len(self._column_intercepts) != expected[1]:
+            raise ModelError(
+                f"{model.folder}: weights of shape {self._columns.shape} for {expected[0]} "
+                f"features and {expected[1]} outputs. Retrain with `make train`."
+            )
+        thresholds = model.metadata.get("thresholds", {})
         self.confidence_threshold = float(thresholds.get("confidence") or 0.0)
         self.scope_threshold = thresholds.get("scope")
         # The first block (word n-grams) is the one a person can read in an explanation.
-        words = features.transformer_list[0][1].vocabulary_
+        words = blocks[0].vocabulary
         # How much each word n-gram pushes each label up relative to the others.
         word_weights = self._columns[: len(words), :labels_width]
         push = (
@@ -283,8 +308,8 @@ class Predictor:
 
     @classmethod
     def load(cls, folder: str | Path) -> "Predictor":
-        """Load through the training side's verified loader (hash and version checks)."""
-        return cls(load_model(folder))
+        """Load through the training side's verified loader (hash checks; numpy only)."""
+        return cls(load_weights(folder))
 
     def _features(self, texts: list[str]) -> _Features:
         """The texts' features, computed together: one sort and a few numpy calls for all of
@@ -332,7 +357,7 @@ class Predictor:
         # The sparse-times-dense product in C, row by row: a text's scores do not depend on
         # the other texts of its batch. (The public csr_matrix costs ~50 µs a call in checks.)
         keys, values = features.columns, features.values
-        csr_matvecs(rows, width, columns, starts, keys, values, self._flat, scores.ravel())
+        _csr_matvecs(rows, width, columns, starts, keys, values, self._flat, scores.ravel())
         scores += self._column_intercepts
         return scores
 

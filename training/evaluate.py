@@ -440,7 +440,7 @@ def evaluate(
     card = render_model_card(
         predictor.metadata, {**metrics["classification"], "data": str(data_path)}
     )
-    (Path(predictor.bundle.folder) / MODEL_CARD_FILE).write_text(card, encoding="utf-8")
+    (Path(predictor.folder) / MODEL_CARD_FILE).write_text(card, encoding="utf-8")
     print(
         f"[evaluate] wrote {folder}/ (report.md, report.html, metrics.json, plots) in "
         f"{metrics['evaluation_seconds']:.1f}s",

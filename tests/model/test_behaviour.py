@@ -6,6 +6,7 @@ import pytest
 
 from service.predictor import Predictor
 from tests.conftest import DATASETS
+from training.artifacts import load_model
 
 SCIATICA = (
     "Sharp shooting pain from my lower back through my right buttock and down the back of my "
@@ -16,7 +17,7 @@ SCIATICA = (
 def test_fast_path_gives_the_pipelines_probabilities(predictor: Predictor) -> None:
     texts = pd.read_csv(DATASETS / "test.csv", keep_default_na=False)["text"].tolist()[:150]
     texts += ["", "   ", "x", "é ñ 中文 🙂", "back " * 900]
-    expected = predictor.bundle.pipeline.predict_proba(texts)
+    expected = load_model(predictor.folder).pipeline.predict_proba(texts)
     actual = np.array([predictor.probabilities(text) for text in texts])
     np.testing.assert_allclose(actual, expected, atol=1e-9)
 

@@ -259,7 +259,7 @@ def test_reload_swaps_the_model_and_a_failed_reload_keeps_the_old_one(
         second = train(tiny_csv, models, folds=3, grid={"C": [3.0]}, seed=1)
         reloaded = client.post("/admin/reload", headers=auth).json()
         assert reloaded["model_version"] == second.name != first.name
-        (second / "model.joblib").write_bytes(b"corrupt")
+        (second / "weights.npz").write_bytes(b"corrupt")
         failed = client.post("/admin/reload", headers=auth)
         assert failed.status_code == 409
         answer = client.post("/v1/predict", json={"text": "parcel late"}).json()

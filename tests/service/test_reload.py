@@ -50,7 +50,7 @@ def test_no_request_fails_while_the_model_reloads_under_load(
             second = train(tiny_csv, models, folds=3, grid={"C": [3.0]}, seed=1)
             reloads = [post(base + "/admin/reload", token="t0ken") for _ in range(3)]
             time.sleep(0.5)
-            (second / "model.joblib").write_bytes(b"corrupt")
+            (second / "weights.npz").write_bytes(b"corrupt")
             failed = post(base + "/admin/reload", token="t0ken")
             time.sleep(0.5)
             after = post(base + "/v1/predict", {"text": "refund please"})

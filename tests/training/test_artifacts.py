@@ -1,12 +1,17 @@
-"""The verified loader refuses a model folder it cannot trust, before unpickling anything."""
+"""The verified loaders refuse a model folder they cannot trust, before reading anything."""
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
-from training.artifacts import ModelError, load_model
+from tests.conftest import ROOT
+from training.artifacts import ModelError, _block_settings, load_model, load_weights
+from training.text import normalise
 from training.train import train
 
 
@@ -41,3 +46,35 @@ def test_a_missing_artifact_is_refused(model_folder: Path, tmp_path: Path) -> No
     (copy / "model.joblib").unlink()
     with pytest.raises(ModelError, match=r"model\.joblib is missing"):
         load_model(copy)
+
+
+def test_changed_weights_are_refused(model_folder: Path) -> None:
+    with (model_folder / "weights.npz").open("ab") as handle:
+        handle.write(b"tampered")
+    with pytest.raises(ModelError, match="does not match the metadata"):
+        load_weights(model_folder)
+
+
+def test_missing_weights_ask_for_a_retrain(model_folder: Path) -> None:
+    (model_folder / "weights.npz").unlink()
+    with pytest.raises(ModelError, match=r"weights\.npz is missing.*make train"):
+        load_weights(model_folder)
+
+
+def test_a_feature_setting_the_service_cannot_compute_is_refused_at_training() -> None:
+    vectorizer = TfidfVectorizer(analyzer="char", preprocessor=normalise, sublinear_tf=True)
+    with pytest.raises(ModelError, match="feature block 'chars': analyzer='char'"):
+        _block_settings("chars", vectorizer)
+
+
+def test_the_service_loads_a_model_without_importing_scikit_learn(model_folder: Path) -> None:
+    # Importing scikit-learn and SciPy would cost each worker ~110 MiB (the budget is 250).
+    script = (
+        "import sys; from service.app import create_app; from service.predictor import Predictor;"
+        f"Predictor.load({str(model_folder)!r}).predict_one('my back hurts');"
+        "print(sorted(m for m in ('sklearn', 'scipy', 'pandas', 'joblib') if m in sys.modules))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert found.stdout.strip() == "[]"

@@ -17,7 +17,12 @@ TINY_GRID = {"C": [10.0]}
 
 def test_training_writes_the_artifact_metadata_and_card(tiny_csv: Path, tmp_path: Path) -> None:
     folder = train(tiny_csv, tmp_path / "models", folds=3, grid=TINY_GRID)
-    assert {p.name for p in folder.iterdir()} == {"model.joblib", "metadata.json", "MODEL_CARD.md"}
+    assert {p.name for p in folder.iterdir()} == {
+        "model.joblib",
+        "weights.npz",
+        "metadata.json",
+        "MODEL_CARD.md",
+    }
     assert "Intended use" in (folder / "MODEL_CARD.md").read_text()
 
 
@@ -36,6 +41,7 @@ def test_metadata_records_what_a_reviewer_needs(tiny_csv: Path, tmp_path: Path) 
     assert metadata["runtime"]["scikit_learn"] == sklearn.__version__
     assert len(metadata["training_data"]["sha256"]) == 64
     assert len(metadata["artifact_sha256"]) == 64
+    assert len(metadata["weights_sha256"]) == 64
     assert metadata["hyperparameters"]["C"] == 10.0
     assert 0.0 <= metadata["cv_scores"]["macro_f1"] <= 1.0
     assert 0.0 < metadata["thresholds"]["confidence"] < 1.0
