@@ -3,7 +3,7 @@
 model.joblib holds the fitted scikit-learn objects (for evaluation and inspection); weights.npz
 holds the same numbers as plain arrays, which is all the service reads. Loading the weights
 needs numpy only: importing scikit-learn (and the SciPy it pulls in) would cost each service
-worker ~110 MiB of its 250 MiB budget, so this module imports them only where it needs them.
+worker ~110 MiB of its 250 MB budget, so this module imports them only where it needs them.
 """
 
 import hashlib
