@@ -86,7 +86,7 @@ _WRITER_FOCUS = re.compile(
 )
 _RELATIVE = (
     r"(father|mother|dad|daddy|mum|mummy|mom|mommy|parents?|brother|sister|grand\w+|gran|nan|"
-    r"nana|granny|aunt|auntie|uncle|cousin|son|daughter|husband|hubby|wife|missus|partner|boyfriend|"
+    r"nana|granny|aunt|auntie|aunty|uncle|cousin|son|daughter|husband|hubby|wife|missus|partner|boyfriend|"
     r"girlfriend|gf|bf|friend|mate|buddy|pal|t[ií]o|t[ií]a|tita|tito|ninang|ninong|abuela|abuelo|mam[aá]|"
     r"pap[aá]|co-?driver|co-?worker|coworker|workmate|roommate|roomie|classmate|cellmate|colleague|"
     r"neighbou?r|boss|"
