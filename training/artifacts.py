@@ -144,7 +144,8 @@ def _terms(vocabulary: dict[str, int]) -> np.ndarray:
     terms = [""] * len(vocabulary)
     for term, index in vocabulary.items():
         terms[index] = term
-    assert not any("\n" in term for term in terms)
+    if any("\n" in term for term in terms):
+        raise ModelError("a vocabulary term holds a line break; weights.npz cannot store it.")
     return np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8)
 
 
@@ -184,6 +185,8 @@ def write_model_folder(
 
     A failed or killed run leaves at most a `.tmp-*` folder that the service never looks at.
     """
+    import joblib
+
     models_dir.mkdir(parents=True, exist_ok=True)
     staging = models_dir / f".tmp-{version}"
     final = models_dir / version
@@ -191,8 +194,6 @@ def write_model_folder(
         raise ModelError(f"{final} already exists; refusing to overwrite a model version.")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    import joblib
-
     artifact = staging / ARTIFACT_FILE
     joblib.dump(bundle, artifact, compress=3)
     features, arrays = serving_weights(bundle, metadata)
