@@ -51,7 +51,7 @@ train: $(STAMP) ## train a model: DATA=, TEXT_COL=, LABEL_COL=, SEED=, OUT_OF_SC
 models/latest/weights.npz:
 	@$(MAKE) --no-print-directory train
 
-evaluate: $(STAMP) models/latest/weights.npz ## write reports/<version>/: MODEL=, DATA= (default: test split)
+evaluate: $(STAMP) models/latest/weights.npz ## write reports/<version>/<data>/: MODEL=, DATA= (default: test split)
 	$(BIN)/python -m training.evaluate --model "$(MODEL)" --data "$(if $(filter $(DATA),datasets/train.csv),$(EVAL_DATA),$(DATA))" \
 		--text-col "$(TEXT_COL)" --label-col "$(LABEL_COL)"
 

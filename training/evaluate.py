@@ -381,7 +381,8 @@ def evaluate(
     red_flags_path: Path | None = None,
     out_of_scope_path: Path | None = None,
 ) -> Path:
-    """Write reports/<version>/ and complete the model card; return the report folder."""
+    """Write reports/<version>/<data file's stem>/ and complete the model card; return the
+    report folder (one per evaluated file: evaluating other data keeps the test split's)."""
     started = time.perf_counter()
     predictor = Predictor.load(model_dir)
     data = load_labelled_data(data_path, text_col, label_col)
@@ -398,7 +399,7 @@ def evaluate(
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "classification": classification_metrics(labels, data.labels, probs),
     }
-    folder = reports_dir / predictor.version
+    folder = reports_dir / predictor.version / data_path.stem
     folder.mkdir(parents=True, exist_ok=True)
     predicted = [labels[i] for i in probs.argmax(axis=1)]
     confidence = probs.max(axis=1)

@@ -1,5 +1,6 @@
 """The model card (Mitchell et al., "Model Cards for Model Reporting"), as Markdown."""
 
+from pathlib import Path
 from typing import Any
 
 INTENDED_USE = """\
@@ -52,9 +53,10 @@ def render_model_card(metadata: dict[str, Any], evaluation: dict[str, Any] | Non
     if evaluation is None:
         evaluation_text = (
             "Not evaluated yet: `make evaluate` writes the test-split metrics "
-            "here and in `reports/<version>/`."
+            "here and in `reports/<version>/test/`."
         )
     else:
+        data = evaluation.get("data", "?")
         evaluation_text = (
             "\n".join(
                 f"- {name}: {evaluation[key]:.3f}"
@@ -67,8 +69,7 @@ def render_model_card(metadata: dict[str, Any], evaluation: dict[str, Any] | Non
                 )
                 if key in evaluation
             )
-            + f"\n\nOn `{evaluation.get('data', '?')}`; "
-            f"full report in `reports/{metadata['version']}/`."
+            + f"\n\nOn `{data}`; full report in `reports/{metadata['version']}/{Path(data).stem}/`."
         )
     thresholds = metadata.get("thresholds", {})
     signs = metadata.get("sign_detector")

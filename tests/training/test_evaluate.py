@@ -1,6 +1,7 @@
 """The evaluation report: readable files for a person, figures for a machine."""
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from training.train import train
 def test_a_users_own_model_and_csv_are_evaluated(tiny_csv: Path, tmp_path: Path) -> None:
     model = train(tiny_csv, tmp_path / "models", folds=3, grid={"C": [10.0]})
     folder = evaluate(model, tiny_csv, tmp_path / "reports")
-    assert folder.name == model.name
+    assert (folder.parent.name, folder.name) == (model.name, tiny_csv.stem)
     expected = {
         "metrics.json",
         "report.md",
@@ -33,6 +34,14 @@ def test_a_users_own_model_and_csv_are_evaluated(tiny_csv: Path, tmp_path: Path)
     for key in ("accuracy", "macro_f1", "top3_accuracy", "log_loss", "ece"):
         assert metrics["classification"][key] >= 0.0
     assert "data:image/png;base64," in (folder / "report.html").read_text()
+
+
+def test_evaluating_another_file_keeps_the_first_report(tiny_csv: Path, tmp_path: Path) -> None:
+    model = train(tiny_csv, tmp_path / "models", folds=3, grid={"C": [10.0]})
+    first = evaluate(model, tiny_csv, tmp_path / "reports")
+    other = evaluate(model, shutil.copy(tiny_csv, tmp_path / "other.csv"), tmp_path / "reports")
+    assert first != other
+    assert (first / "report.md").exists() and (other / "report.md").exists()
 
 
 def test_evaluation_completes_the_model_card(tiny_csv: Path, tmp_path: Path) -> None:
