@@ -1,5 +1,7 @@
 """Model behaviour: the fast path matches the pipeline, and the answers make clinical sense."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,6 +9,7 @@ import pytest
 from service.predictor import Predictor
 from tests.conftest import DATASETS
 from training.artifacts import load_model
+from training.train import train
 
 SCIATICA = (
     "Sharp shooting pain from my lower back through my right buttock and down the back of my "
@@ -128,3 +131,16 @@ def test_a_batch_explains_each_text_as_it_is_explained_alone(
     assert tied
     # A batch in which no text has a known word.
     assert predictor.predict_many(["zzzz qqqq"] * 9) == [predictor.predict_one("zzzz qqqq")] * 9
+
+
+def test_word_trigrams_are_served_by_the_slow_path_with_the_pipelines_probabilities(
+    tiny_csv: Path, tmp_path: Path
+) -> None:
+    grid = {"C": [10.0], "word_ngrams": [(1, 3)], "min_df": [1]}  # trigrams kept
+    folder = train(tiny_csv, tmp_path / "models", folds=3, grid=grid)
+    predictor = Predictor.load(folder)
+    assert predictor._ids.__qualname__.startswith("_blocks_ids")  # not the per-word fast path
+    texts = ["my parcel has not arrived after two weeks", "refund the duplicate payment", ""]
+    expected = load_model(folder).pipeline.predict_proba(texts)
+    actual = np.array([predictor.probabilities(text) for text in texts])
+    np.testing.assert_allclose(actual, expected, atol=1e-9)
