@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from training.text import normalise
+
 ARTIFACT_FILE = "model.joblib"
 WEIGHTS_FILE = "weights.npz"
 METADATA_FILE = "metadata.json"
@@ -107,8 +109,6 @@ def runtime_versions() -> dict[str, str]:
 
 def _block_settings(name: str, vectorizer: Any) -> dict[str, Any]:
     """A vectorizer's settings as the service recomputes them; a clear error for any other."""
-    from training.text import normalise
-
     expected = {
         "preprocessor": normalise,
         "tokenizer": None,
