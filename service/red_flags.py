@@ -247,6 +247,14 @@ _PRESENT_ITEM = re.compile(
     _FLAGS,
 )
 # Words that turn from a condition to what is so: "... go to A&E if it happens, but I can't pee".
+# Medicines that can hide a sign for a while (a fever above all): a normal reading after one
+# does not clear it.
+_MASKING = re.compile(
+    r"\b(paracetamol|acetaminophen|tylenol|ibuprofen|advil|nurofen|motrin|calpol|panadol|"
+    r"aspirin|naproxen|co-?codamol|antibiotics?|steroids?|pain\s*killers?|tablets?|pills?|meds?|"
+    r"medicine|medication|dose)\b",
+    _FLAGS,
+)
 _CONTRAST = re.compile(
     r"\b(but|however|although|though|except|whereas|yet|instead|now|today)\b", _FLAGS
 )
@@ -415,6 +423,9 @@ class Rule:
     requires: re.Pattern[str] | None = None
     requires_prefilter: Any = field(default=None, repr=False)
     unless: "Cue | None" = None
+    # Said after a sign of a kind (the evidence matches `sign`), in its sentence or a later
+    # one: it is not there now ("temp's been 36.5 every check since", "waterworks normal").
+    cleared_later: tuple[tuple[re.Pattern[str], "Cue"], ...] = ()
 
 
 # Categories whose signs are red flags only when new (a long-standing baseline is not one).
@@ -814,6 +825,23 @@ def _first_start(prefilter: Any, reading: "Reading") -> int | None:
     return None if start < 0 else start
 
 
+def _clearings(entries: Any, where: str) -> tuple[tuple[re.Pattern[str], "Cue"], ...]:
+    """`cleared_later`: a list of {sign: the evidence it applies to, by: what clears it}."""
+    if entries is None:
+        return ()
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and set(e) == {"sign", "by"} for e in entries
+    ):
+        raise RulesError(f"{where}: expected a list of entries with 'sign' and 'by'.")
+    return tuple(
+        (
+            _compile([e["sign"]] if isinstance(e["sign"], str) else e["sign"], f"{where} sign"),
+            Cue(_patterns(e["by"], f"{where} by")),
+        )
+        for e in entries
+    )
+
+
 def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
     rule_id = entry.get("id") if isinstance(entry, dict) else None
     where = f"{source}: rule {rule_id or f'#{number}'}"
@@ -834,6 +862,7 @@ def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
         "patterns",
         "requires",
         "unless",
+        "cleared_later",
         "history_counts",
         "examples",
     }
@@ -852,6 +881,7 @@ def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
         requires=requires,
         requires_prefilter=None if requires is None else _prefilter(requires, f"{where} requires"),
         unless=Cue(_patterns(entry["unless"], f"{where} unless")) if "unless" in entry else None,
+        cleared_later=_clearings(entry.get("cleared_later"), f"{where} cleared_later"),
     )
 
 
@@ -1233,6 +1263,7 @@ class RedFlagEngine:
         self._cues = CueScan(scanned, context.terminators)
         # RE2 reads a stretch before `re` (see `Cue`): where the scan passes it, or always.
         unless = [rule.unless for rule in rules if rule.unless is not None]
+        unless += [cue for rule in rules for _, cue in rule.cleared_later]
         for cue in [*scanned.values(), *(getattr(context, name) for name in _RE2_CUES), *unless]:
             cue.check_first()
 
@@ -1499,6 +1530,19 @@ class RedFlagEngine:
             for exception in unless.finditer(reading, begin, end)
         )
 
+    def _cleared_later(self, reading: Reading, rule: Rule, start: int, end: int) -> bool:
+        """The text goes on to say the sign is not there now, with no medicine named between
+        that could mask it: "the 'fever' was the thermometer in Fahrenheit ... no temperature",
+        but not "38.9 last night, took paracetamol, temp normal now"."""
+        text = reading.text
+        for sign, cleared in rule.cleared_later:
+            if sign.search(text, start, end) is None:
+                continue
+            found = cleared.search(reading, end, len(text))
+            if found is not None and _MASKING.search(text, end, end + found.start()) is None:
+                return True
+        return False
+
     def _conditional_advice(
         self, reading: Reading, sentence_begin: int, start: int, end: int, sentence_end: int
     ) -> bool:
@@ -1578,6 +1622,8 @@ class RedFlagEngine:
             reading, rule.unless, sentence_begin, sentence_end
         ):
             return "excluded_by_rule"
+        if rule.cleared_later and self._cleared_later(reading, rule, start, end):
+            return "cleared_later"
 
         # After a question, into the next sentence: "... cause no control on potty? Since 4 days
         # I am having this problem".

@@ -267,6 +267,40 @@ def test_a_fever_that_is_all_over_now_is_not_a_flag(engine) -> None:
     assert engine.find(text) == []
 
 
+def test_a_normal_reading_later_in_the_text_clears_a_fever(engine) -> None:
+    text = (
+        "Her fever last night turned out to be shivering after the outdoor pool. "
+        "Temp's been 36.5 every check since. Back sore from the paddleboard."
+    )
+    assert engine.find(text) == []
+    assert {s.reason for s in engine.explain(text)[1]} == {"cleared_later"}
+
+
+def test_a_normal_reading_after_a_fever_medicine_does_not_clear_the_fever(engine) -> None:
+    text = "Fever of 38.9 last night with my back pain. Took paracetamol, temp normal now."
+    assert {f.category for f in engine.find(text)} == {"infection"}
+
+
+def test_a_normal_temperature_does_not_clear_night_sweats(engine) -> None:
+    text = "Drenching night sweats for three weeks and my lower back aches. Temp normal."
+    assert {f.category for f in engine.find(text)} == {"infection"}
+
+
+def test_a_normal_bladder_does_not_clear_a_bowel_sign(engine) -> None:
+    text = "Two accidents with my bowels this week, didn't feel them coming. Bladder is normal."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_a_sign_told_after_the_normal_reading_still_counts(engine) -> None:
+    text = "Temp normal this morning. Tonight it is 39.2 and my back is agony."
+    assert {f.category for f in engine.find(text)} == {"infection"}
+
+
+def test_a_cleared_later_entry_without_sign_and_by_is_refused() -> None:
+    with pytest.raises(RulesError, match="cleared_later: expected a list of entries"):
+        parse_rules(broken(cleared_later=[r"\bbladder\s+normal\b"]))
+
+
 def test_a_transcripts_answer_may_start_with_a_filler(engine) -> None:
     text = "Nurse: You said you fainted?\nCaller: Oh, no, not now, that was years ago at school."
     assert engine.find(text) == []
