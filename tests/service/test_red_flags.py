@@ -296,6 +296,21 @@ def test_a_sign_told_after_the_normal_reading_still_counts(engine) -> None:
     assert {f.category for f in engine.find(text)} == {"infection"}
 
 
+def test_weight_loss_explained_at_once_in_the_next_sentence_is_not_a_flag(engine) -> None:
+    text = "Down 7 kilos!! Before you all worry, it's Weight Watchers since March. Back aches."
+    assert engine.find(text) == []
+
+
+def test_weight_loss_followed_by_a_denied_diet_stays_a_flag(engine) -> None:
+    text = "Lost 8 kg since the summer. I haven't been dieting. My lower back aches every night."
+    assert "malignancy" in {f.category for f in engine.find(text)}
+
+
+def test_a_fall_from_under_a_metre_is_not_major_trauma(engine) -> None:
+    text = "I 'fell' off the bed reaching for my phone, a height of about 50 cm. I'm 31."
+    assert engine.find(text) == []
+
+
 def test_a_cleared_later_entry_without_sign_and_by_is_refused() -> None:
     with pytest.raises(RulesError, match="cleared_later: expected a list of entries"):
         parse_rules(broken(cleared_later=[r"\bbladder\s+normal\b"]))
