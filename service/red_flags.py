@@ -192,7 +192,9 @@ def _told_of_its_owner(cue: str, rest: str) -> bool:
 # Signs written as a clause of their own ("can't feel ...") are not in a preceding "no" list.
 _CLAUSAL_START = re.compile(
     r"(can'?t|can’t|cannot|can not|couldn'?t|unable|not able|haven'?t|hasn'?t|didn'?t|don'?t|"
-    r"doesn'?t|lost|losing|wet|wetting|leak\w*|fell|legs?|foot|feet|pain|it)\b",
+    r"doesn'?t|lost|losing|wet|wetting|leak\w*|fell|legs?|foot|feet|pain|it|"
+    # A fever's reading after a denial contradicts it: "totally no fever, just 39.5".
+    r"(?:just\s+)?(3[89]|4[01])[.,]\d)\b",
     _FLAGS,
 )
 _EXCEPTION = re.compile(r"\b(except|apart\s+from|aside\s+from|other\s+than|besides)\b", _FLAGS)
