@@ -311,6 +311,14 @@ def test_a_fall_from_under_a_metre_is_not_major_trauma(engine) -> None:
     assert engine.find(text) == []
 
 
+def test_a_list_denied_two_sentences_on_is_not_a_flag(engine) -> None:
+    text = (
+        "The discharge sheet says come back for a fever, wetting yourself or a numb bottom. "
+        "I read it twice. None of those, thankfully."
+    )
+    assert engine.find(text) == []
+
+
 def test_a_cleared_later_entry_without_sign_and_by_is_refused() -> None:
     with pytest.raises(RulesError, match="cleared_later: expected a list of entries"):
         parse_rules(broken(cleared_later=[r"\bbladder\s+normal\b"]))
