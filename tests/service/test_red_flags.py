@@ -319,6 +319,11 @@ def test_a_list_denied_two_sentences_on_is_not_a_flag(engine) -> None:
     assert engine.find(text) == []
 
 
+def test_the_other_leg_being_fine_does_not_clear_a_weakening_leg(engine) -> None:
+    text = "My right leg is weaker every single day, I can barely lift it. My left leg is fine."
+    assert "neurological_deficit" in {f.category for f in engine.find(text)}
+
+
 def test_a_cleared_later_entry_without_sign_and_by_is_refused() -> None:
     with pytest.raises(RulesError, match="cleared_later: expected a list of entries"):
         parse_rules(broken(cleared_later=[r"\bbladder\s+normal\b"]))
