@@ -192,7 +192,7 @@ def _told_of_its_owner(cue: str, rest: str) -> bool:
 # Signs written as a clause of their own ("can't feel ...") are not in a preceding "no" list.
 _CLAUSAL_START = re.compile(
     r"(can'?t|can’t|cannot|can not|couldn'?t|unable|not able|haven'?t|hasn'?t|didn'?t|don'?t|"
-    r"doesn'?t|lost|losing|wet|wetting|leak\w*|fell|legs?|foot|feet|pain|it|"
+    r"doesn'?t|lost|losing|wet|wetting|leak\w*|fell|legs?|foot|feet|pain|it|(the\s+)?(poo|wee|pee)|"
     # A fever's reading after a denial contradicts it: "totally no fever, just 39.5".
     r"(?:just\s+)?(3[89]|4[01])[.,]\d)\b",
     _FLAGS,
@@ -1448,6 +1448,11 @@ class RedFlagEngine:
         if reading.writer_and_relative()[0] >= 0:
             return frozenset()
         found = _relatives_in_pain(reading)
+        # The relative the writer asks for or passes words on from is the patient, however the
+        # pain is told ("asking on behalf of my mum who is 84 ... she slipped").
+        proxy = _first_match(_PROXY, _PROXY_RE2, reading)
+        if proxy is not None and (named := _RELATIVE_NOUN.search(proxy.group(0))):
+            found |= {named.group(0).lower()}
         # A relative who rings or is spoken to reports on the one named next: "Call from son.
         # Dad has been incontinent since this morning", "Spoke to daughter - mum can't pee".
         reporter = _first_match(_REPORTING_RELATIVE, _REPORTING_RELATIVE_RE2, reading)

@@ -324,6 +324,19 @@ def test_the_other_leg_being_fine_does_not_clear_a_weakening_leg(engine) -> None
     assert "neurological_deficit" in {f.category for f in engine.find(text)}
 
 
+def test_the_relative_asked_for_is_the_patient_however_the_pain_is_told(engine) -> None:
+    text = (
+        "Asking on behalf of my mum who is 86 and lives alone near me. "
+        "Yesterday she slipped on the kitchen floor and sat down hard."
+    )
+    assert "fracture" in {f.category for f in engine.find(text)}
+
+
+def test_a_bowel_sign_after_a_denial_and_a_comma_counts(engine) -> None:
+    text = "I no can hold it, the poo come out and I not know it, since yesterday. Back very bad."
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
 def test_a_cleared_later_entry_without_sign_and_by_is_refused() -> None:
     with pytest.raises(RulesError, match="cleared_later: expected a list of entries"):
         parse_rules(broken(cleared_later=[r"\bbladder\s+normal\b"]))
