@@ -91,7 +91,7 @@ _RELATIVE = (
     r"pap[aá]|co-?driver|co-?worker|coworker|workmate|roommate|roomie|classmate|cellmate|colleague|"
     r"neighbou?r|boss|"
     r"flatmate|housemate|fianc\w*|nephew|niece|"
-    r"step\w+|godson|goddaughter)"
+    r"step\w+|godson|goddaughter|godfather|godmother|godparents?)"
 )
 _PATIENT_RELATIVE = re.compile(
     rf"(?:\b(?:my|our|mi)\s+(?:\w+\s+)?|^\W*|[\"“‘>]\s*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b"
