@@ -216,8 +216,9 @@ RELATIVES_AND_COMPLAINTS = [
 
 def plain_patient_relatives(text: str) -> frozenset[str]:
     """The definition read off the whole text: for each complaint, the relative named last
-    within 300 characters before it; and then the first relative named. None when the writer
-    describes pain of their own, unless they pass on a relative's words. A relative who rings
+    within 300 characters before it; and then the first relative named; and the relative whose
+    words the writer passes on. None when the writer describes pain of their own, unless they
+    pass on a relative's words. A relative who rings
     (or says) is added, with the first other relative named after them, unless they ring about
     themselves."""
     if _WRITER_COMPLAINT.search(text) and not _PROXY.search(text):
@@ -230,6 +231,10 @@ def plain_patient_relatives(text: str) -> frozenset[str]:
             patients.add(before[-1].group(1))
     if patients:
         patients.add(mentions[0].group(1))
+    # The relative the writer asks on behalf of is a patient however the pain is told.
+    proxy = _PROXY.search(text)
+    if proxy and (named := _RELATIVE_NOUN.search(proxy.group(0))):
+        patients.add(named.group(0).lower())
     reporter = _REPORTING_RELATIVE.search(text)
     told = reporter or _TELLING_RELATIVE.search(text)
     if told is None:
