@@ -73,7 +73,11 @@ _WRITER_COMPLAINT = re.compile(
     r"\b(ended\s+up\s+with|given\s+me|gave\s+me)\s+(a\s+)?(\w+\s+){0,2}(back|backache)\b|"
     r"\b(ask|asking|write|writing)\s+(about|for|regarding)\s+(me|myself)\b|\bmy\s+(sciatica|lumbago)\b|"
     # "lower back has been killing me since I moved the sofa".
-    r"\b(back|legs?)\s+(has\s+been\s+|is\s+|'s\s+|was\s+)?(killing|wrecking|destroying|murdering)\s+me\b",
+    r"\b(back|legs?)\s+(has\s+been\s+|is\s+|'s\s+|was\s+)?(killing|wrecking|destroying|murdering)\s+me\b|"
+    # "but this post is about me - 33, chronic back pain", "Me, I am 35, ... now sore", "Me I
+    # have only the back pain from carrying the water for him".
+    r"\b(post|message|question|thread|this)\s+is\s+(actually\s+|really\s+)?about\s+me\b|"
+    r"(^|[.!?\n]\s*)me,?\s+(i\s+am|i'?m|im|i\s+have|i\s+got|i\s+only)\b",
     _FLAGS,
 )
 # The writer says plainly that they ask about themselves, whoever else the text is about:

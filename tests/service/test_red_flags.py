@@ -337,6 +337,22 @@ def test_a_bowel_sign_after_a_denial_and_a_comma_counts(engine) -> None:
     assert "cauda_equina" in {f.category for f in engine.find(text)}
 
 
+def test_a_relatives_sign_is_not_the_writers_who_says_the_post_is_about_them(engine) -> None:
+    text = (
+        "My brother injects heroin and we all worry about him, but this post is about me - "
+        "41, a stiff lower back after decorating."
+    )
+    assert engine.find(text) == []
+
+
+def test_me_at_the_start_of_a_sentence_marks_the_writers_own_complaint(engine) -> None:
+    text = (
+        "My father has osteoporosis back home. "
+        "Me, I am 35, I bent for a box and the waist went click, now sore."
+    )
+    assert engine.find(text) == []
+
+
 def test_a_cleared_later_entry_without_sign_and_by_is_refused() -> None:
     with pytest.raises(RulesError, match="cleared_later: expected a list of entries"):
         parse_rules(broken(cleared_later=[r"\bbladder\s+normal\b"]))
