@@ -1705,7 +1705,9 @@ class RedFlagEngine:
                     return "other_person"
             # And one of the writer's relatives: "My dad fainted last week and they found an
             # aneurysm" beside the writer's own back, however far back in the sentence.
-            if relative < start:
+            # (Named even where the writer says they ask for themselves: `relative` then hides it.)
+            named = _first_match(_RELATIVE_NOUN, _RELATIVE_NOUN_RE2, reading)
+            if named is not None and named.start() < start:
                 for cue in _MY_RELATIVE.finditer(text, told_from, start):
                     rest = text[cue.end() : end]
                     if not (

@@ -353,6 +353,14 @@ def test_me_at_the_start_of_a_sentence_marks_the_writers_own_complaint(engine) -
     assert engine.find(text) == []
 
 
+def test_a_relatives_sign_is_not_the_writers_who_asks_for_themselves(engine) -> None:
+    text = (
+        "My husband had cauda equina surgery and still self-catheterises. "
+        "I'm asking for me though: 37, low back pain after a long flight."
+    )
+    assert engine.find(text) == []
+
+
 def test_a_cleared_later_entry_without_sign_and_by_is_refused() -> None:
     with pytest.raises(RulesError, match="cleared_later: expected a list of entries"):
         parse_rules(broken(cleared_later=[r"\bbladder\s+normal\b"]))
