@@ -361,6 +361,19 @@ def test_a_relatives_sign_is_not_the_writers_who_asks_for_themselves(engine) -> 
     assert engine.find(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nan's fallen over in the kitchen and now her back is agony.",
+        "Grandad's tripped on the rug, sore lower back now.",
+    ],
+)
+def test_an_older_relatives_fall_told_with_a_contraction_is_a_fracture_flag(
+    engine, text: str
+) -> None:
+    assert "fracture" in {f.category for f in engine.find(text)}
+
+
 def test_a_cleared_later_entry_without_sign_and_by_is_refused() -> None:
     with pytest.raises(RulesError, match="cleared_later: expected a list of entries"):
         parse_rules(broken(cleared_later=[r"\bbladder\s+normal\b"]))
