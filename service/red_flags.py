@@ -261,6 +261,14 @@ _MASKING = re.compile(
     r"medicine|medication|dose)\b",
     _FLAGS,
 )
+# After a statement that a sign is gone, words that say it is not quite.
+_TAKEN_BACK = re.compile(
+    # ("but my back's sore" turns to the back pain, not to the sign)
+    r"\b(but(?!\s+([\w'’]+\s+){0,5}(back|backs|back'?s|back’s|pain|ache\w*|sore))|until|till|except|"
+    r"apart\s+from|though|although|however|then|again|"
+    r"only\s+for|for\s+a\s+(bit|while|minute|moment))\b",
+    _FLAGS,
+)
 _CONTRAST = re.compile(
     r"\b(but|however|although|though|except|whereas|yet|instead|now|today)\b", _FLAGS
 )
@@ -1550,7 +1558,13 @@ class RedFlagEngine:
             if sign.search(text, start, end) is None:
                 continue
             found = cleared.search(reading, end, len(text))
-            if found is not None and _MASKING.search(text, end, end + found.start()) is None:
+            if found is None or _MASKING.search(text, end, end + found.start()) is not None:
+                continue
+            # Not when the rest of its sentence takes it back: "sensation came back for a bit
+            # then went again", "bladder is normal on the scan but nothing comes out".
+            after = end + found.end()
+            stop = _SENTENCE_END.search(text, after)
+            if _TAKEN_BACK.search(text, after, stop.start() if stop else len(text)) is None:
                 return True
         return False
 

@@ -374,6 +374,21 @@ def test_an_older_relatives_fall_told_with_a_contraction_is_a_fracture_flag(
     assert "fracture" in {f.category for f in engine.find(text)}
 
 
+def test_a_clearing_taken_back_in_its_sentence_does_not_clear(engine) -> None:
+    text = "Numb around my bum since this morning. Feeling came back for a bit then went again."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_a_normal_scan_of_the_bladder_does_not_clear_not_being_able_to_pee(engine) -> None:
+    text = "I can't pee properly since Sunday. Bladder is normal on the scan but nothing comes out."
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_no_family_history_of_cancer_does_not_clear_the_persons_own(engine) -> None:
+    text = "Breast cancer 2018. Denies history of malignancy in family. Back pain every night now."
+    assert "malignancy" in {f.category for f in engine.find(text)}
+
+
 def test_a_cleared_later_entry_without_sign_and_by_is_refused() -> None:
     with pytest.raises(RulesError, match="cleared_later: expected a list of entries"):
         parse_rules(broken(cleared_later=[r"\bbladder\s+normal\b"]))
