@@ -389,6 +389,24 @@ def test_no_family_history_of_cancer_does_not_clear_the_persons_own(engine) -> N
     assert "malignancy" in {f.category for f in engine.find(text)}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The leaflet says bladder problems are an emergency and I have had them since Tuesday.",
+        "The NHS page mentions numbness around the bottom, and mine is numb since last night.",
+        "The physio asked me all the questions about numbness, and I said yes to numbness down "
+        "below since Friday.",
+    ],
+)
+def test_a_sign_from_a_leaflet_or_checklist_that_the_person_has_counts(engine, text) -> None:
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_none_of_the_usual_cold_symptoms_does_not_deny_a_fever(engine) -> None:
+    text = "I have a fever and chills, I have none of the usual cold symptoms though. Back agony."
+    assert "infection" in {f.category for f in engine.find(text)}
+
+
 def test_a_cleared_later_entry_without_sign_and_by_is_refused() -> None:
     with pytest.raises(RulesError, match="cleared_later: expected a list of entries"):
         parse_rules(broken(cleared_later=[r"\bbladder\s+normal\b"]))
