@@ -1674,6 +1674,10 @@ class RedFlagEngine:
             rest = wide[cue.end() :]
             if _FIRST_PERSON.search(rest) or _told_of_its_owner(cue.group(0), rest):
                 continue
+            # Someone who reports on the relative the message is about: "My dad's carer has
+            # noticed he's stopped knowing when he's wet himself".
+            if relative is None and _REPORTER.match(rest) and patient_relatives():
+                continue
             # The patient the message is about (the first relative named, a patient whenever
             # any is) is named between: "found by his carer, my grandfather (92) has ...".
             if (

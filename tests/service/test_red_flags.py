@@ -407,6 +407,14 @@ def test_none_of_the_usual_cold_symptoms_does_not_deny_a_fever(engine) -> None:
     assert "infection" in {f.category for f in engine.find(text)}
 
 
+def test_a_carer_who_reports_on_the_relative_tells_the_relatives_sign(engine) -> None:
+    text = (
+        "My mum's carer has noticed she's stopped knowing when she's wet herself since Monday. "
+        "Her back has been bad all week."
+    )
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
 def test_a_cleared_later_entry_without_sign_and_by_is_refused() -> None:
     with pytest.raises(RulesError, match="cleared_later: expected a list of entries"):
         parse_rules(broken(cleared_later=[r"\bbladder\s+normal\b"]))
