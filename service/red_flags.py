@@ -252,7 +252,6 @@ _PRESENT_ITEM = re.compile(
     r"fri|sat|sun|\d)|all\s+(week|night|day)|most\s+nights|twice|again)\b",
     _FLAGS,
 )
-# Words that turn from a condition to what is so: "... go to A&E if it happens, but I can't pee".
 # Medicines that can hide a sign for a while (a fever above all): a normal reading after one
 # does not clear it.
 _MASKING = re.compile(
@@ -269,6 +268,7 @@ _TAKEN_BACK = re.compile(
     r"only\s+for|for\s+a\s+(bit|while|minute|moment))\b",
     _FLAGS,
 )
+# Words that turn from a condition to what is so: "... go to A&E if it happens, but I can't pee".
 _CONTRAST = re.compile(
     r"\b(but|however|although|though|except|whereas|yet|instead|now|today)\b", _FLAGS
 )
