@@ -1038,6 +1038,7 @@ class Reading:
     __slots__ = (
         "_backs",
         "_breaks",
+        "_named",
         "_scan",
         "_stop_starts",
         "_stops",
@@ -1062,6 +1063,7 @@ class Reading:
         self._stops: tuple[list[int], list[int]] | None = None
         self._breaks: tuple[list[int], list[int]] | None = None
         self._writer: tuple[int, int] | None = None
+        self._named = -1  # where a relative is first named, set with `_writer`
         self._backs: frozenset[str] | None = None
 
     def writer_and_relative(self) -> tuple[int, int]:
@@ -1072,6 +1074,7 @@ class Reading:
             text = self.text
             complaint = _first_match(_WRITER_COMPLAINT, _WRITER_COMPLAINT_RE2, self)
             relative = _first_match(_RELATIVE_NOUN, _RELATIVE_NOUN_RE2, self)
+            self._named = relative.start() if relative else len(text)
             if complaint and _first_match(_PROXY, _PROXY_RE2, self):
                 complaint = None  # the "I" with pain is the relative whose words are passed on
             # Only where it would change who the patient is (a relative named before the
@@ -1088,6 +1091,12 @@ class Reading:
                 relative.start() if relative else len(text),
             )
         return self._writer
+
+    def first_relative(self) -> int:
+        """Where a relative is first named (the text's length: nowhere), also where the writer
+        says they ask about themselves (`writer_and_relative` then hides it)."""
+        self.writer_and_relative()
+        return self._named
 
     def relatives_with_backs(self) -> frozenset[str]:
         """The relatives with back pain of their own, read once for all the text's signs."""
@@ -1276,9 +1285,9 @@ class RedFlagEngine:
         scanned = {f"context {name}": getattr(context, name) for name in _FILTERED_CUES}
         self._cues = CueScan(scanned, context.terminators)
         # RE2 reads a stretch before `re` (see `Cue`): where the scan passes it, or always.
-        unless = [rule.unless for rule in rules if rule.unless is not None]
-        unless += [cue for rule in rules for _, cue in rule.cleared_later]
-        for cue in [*scanned.values(), *(getattr(context, name) for name in _RE2_CUES), *unless]:
+        of_rules = [rule.unless for rule in rules if rule.unless is not None]
+        of_rules += [cue for rule in rules for _, cue in rule.cleared_later]
+        for cue in [*scanned.values(), *(getattr(context, name) for name in _RE2_CUES), *of_rules]:
             cue.check_first()
 
     @classmethod
@@ -1563,8 +1572,7 @@ class RedFlagEngine:
             # Not when the rest of its sentence takes it back: "sensation came back for a bit
             # then went again", "bladder is normal on the scan but nothing comes out".
             after = end + found.end()
-            stop = _SENTENCE_END.search(text, after)
-            if _TAKEN_BACK.search(text, after, stop.start() if stop else len(text)) is None:
+            if _TAKEN_BACK.search(text, after, reading.sentence_end(after, after)) is None:
                 return True
         return False
 
@@ -1723,9 +1731,7 @@ class RedFlagEngine:
                     return "other_person"
             # And one of the writer's relatives: "My dad fainted last week and they found an
             # aneurysm" beside the writer's own back, however far back in the sentence.
-            # (Named even where the writer says they ask for themselves: `relative` then hides it.)
-            named = _first_match(_RELATIVE_NOUN, _RELATIVE_NOUN_RE2, reading)
-            if named is not None and named.start() < start:
+            if reading.first_relative() < start:
                 for cue in _MY_RELATIVE.finditer(text, told_from, start):
                     rest = text[cue.end() : end]
                     if not (
