@@ -276,6 +276,25 @@ def test_a_normal_reading_later_in_the_text_clears_a_fever(engine) -> None:
     assert {s.reason for s in engine.explain(text)[1]} == {"cleared_later"}
 
 
+def test_quoted_words_that_turned_out_to_mean_something_else_are_not_a_flag(engine) -> None:
+    text = (
+        "The carers told me Mum 'fainted' but when I asked properly she'd dozed off in the "
+        "lounge. Her back is the same as ever."
+    )
+    assert engine.find(text) == []
+    assert {s.reason for s in engine.explain(text)[1]} == {"reinterpreted"}
+
+
+def test_quoted_words_that_turned_out_to_be_true_stay_a_flag(engine) -> None:
+    text = "He said he 'can't feel his bum' and it turned out he really can't. Back agony."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_a_sign_outside_the_quotation_is_not_reinterpreted_with_it(engine) -> None:
+    text = "My 'sciatica' turned out to be nothing, but I can't feel when I pee since Monday."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
 def test_a_normal_reading_after_a_fever_medicine_does_not_clear_the_fever(engine) -> None:
     text = "Fever of 38.9 last night with my back pain. Took paracetamol, temp normal now."
     assert {f.category for f in engine.find(text)} == {"infection"}
