@@ -186,6 +186,69 @@ _OWNER_NAMED_AGAIN = {
 }
 
 
+# Relatives by the pronoun that names them, for a report on someone of the other: "Wife has
+# noticed he keeps wetting himself" tells his sign, not hers.
+_PRONOUN_OF = {
+    **dict.fromkeys(
+        [
+            "wife",
+            "missus",
+            "mum",
+            "mummy",
+            "mom",
+            "mommy",
+            "mother",
+            "sister",
+            "daughter",
+            "girlfriend",
+            "gf",
+            "nan",
+            "nana",
+            "gran",
+            "granny",
+            "grandma",
+            "grandmother",
+            "aunt",
+            "auntie",
+            "aunty",
+            "niece",
+        ],
+        "she",
+    ),
+    **dict.fromkeys(
+        [
+            "husband",
+            "hubby",
+            "dad",
+            "daddy",
+            "father",
+            "brother",
+            "son",
+            "boyfriend",
+            "bf",
+            "grandad",
+            "granddad",
+            "grandpa",
+            "grandfather",
+            "uncle",
+            "nephew",
+        ],
+        "he",
+    ),
+}
+_HE_OR_SHE = re.compile(r"\b(he|he's|him|his|she|she's|her)\b", _FLAGS)
+
+
+def _reports_on_another(relative: str, rest: str) -> bool:
+    """The relative reports ("noticed", "says") a sign told of someone of the other pronoun."""
+    pronoun = _PRONOUN_OF.get(relative.lower())
+    reported = _REPORTER.match(rest)
+    if pronoun is None or reported is None:
+        return False
+    named = _HE_OR_SHE.search(rest, reported.end())
+    return named is not None and not named.group(1).lower().startswith(pronoun[0])
+
+
 def _told_of_its_owner(cue: str, rest: str) -> bool:
     """A third person's relative, and the sign is that person's own: "pulling the pram for his
     granddaughter, he's 84"."""
@@ -1709,6 +1772,8 @@ class RedFlagEngine:
                 continue
             rest = wide[cue.end() :]
             if _FIRST_PERSON.search(rest) or _told_of_its_owner(cue.group(0), rest):
+                continue
+            if relative and _reports_on_another(relative.group(0), rest):
                 continue
             # Someone who reports on the relative the message is about: "My dad's carer has
             # noticed he's stopped knowing when he's wet himself".

@@ -295,6 +295,16 @@ def test_a_sign_outside_the_quotation_is_not_reinterpreted_with_it(engine) -> No
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
 
 
+def test_a_relative_who_noticed_the_patients_sign_does_not_make_it_theirs(engine) -> None:
+    text = "72M, back pain for a week. Wife has noticed he keeps wetting himself since Monday."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_a_relatives_own_sign_stays_theirs_when_reported(engine) -> None:
+    text = "My wife has noticed she keeps wetting herself since the baby. I have back pain."
+    assert engine.find(text) == []
+
+
 def test_a_normal_reading_after_a_fever_medicine_does_not_clear_the_fever(engine) -> None:
     text = "Fever of 38.9 last night with my back pain. Took paracetamol, temp normal now."
     assert {f.category for f in engine.find(text)} == {"infection"}
