@@ -1317,7 +1317,9 @@ def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozense
             and complaint.start() < mention.end() + 300
             and (following is None or following.end() > complaint.start())
         ):
-            patients.add(mention.group(1))
+            # Every relative word of the mention: "my cousin brother" (Indian English for a
+            # male cousin) is one person, named by either word later.
+            patients.update(named.group(0) for named in _RELATIVE_NOUN.finditer(mention.group(0)))
     if patients:
         # The first relative named is usually the subject of the whole message.
         patients.add(mentions[0].group(1))
