@@ -296,6 +296,15 @@ _NOT_OVER = re.compile(
 )
 
 
+# After a sign is said to be over: it is back ("but came back this morning", "burning up again").
+_RETURNED = re.compile(
+    r"(?<!never\s)(?<!not\s)(?<!n't\s)(?<!nt\s)(?<!n’t\s)\b((came|come|comes|coming)\s+back"
+    r"(?!\s+(on|completely|fully|totally|100|to\s+normal|normal|after|with))|returned(?!\s+to)|"
+    r"(started|starting|began|happening|burning\s+up)\s+again)\b",
+    _FLAGS,
+)
+
+
 def _said_over(cue: "Cue", reading: "Reading", begin: int, end: int, within: bool = False) -> bool:
     """The cue says a sign is over somewhere in text[begin:end] (read in place if `within`),
     and that is not denied."""
@@ -306,7 +315,13 @@ def _said_over(cue: "Cue", reading: "Reading", begin: int, end: int, within: boo
         found = (
             (begin + said.start(), begin + said.end()) for said in cue.finditer(reading, begin, end)
         )
-    return any(_NOT_OVER.search(text, max(0, start - 40), stop) is None for start, stop in found)
+    # Not denied before it ("never settled"), nor back again later in its sentence ("went away
+    # in 5 minutes but came back this morning").
+    return any(
+        _NOT_OVER.search(text, max(0, start - 40), stop) is None
+        and _RETURNED.search(text, stop, reading.sentence_end(stop, stop)) is None
+        for start, stop in found
+    )
 
 
 # After a sign listed after a negated item: when it happens, so it is present.
@@ -326,7 +341,8 @@ _MASKING = re.compile(
 # After a statement that a sign is gone, words that say it is not quite.
 _TAKEN_BACK = re.compile(
     # ("but my back's sore" turns to the back pain, not to the sign)
-    r"\b(but(?!\s+([\w'’]+\s+){0,5}(back|backs|back'?s|back’s|pain|ache\w*|sore))|until|till|except|"
+    r"\b(but(?!\s+([\w'’]+\s+){0,5}(?<!came\s)(?<!come\s)(?<!comes\s)(?<!coming\s)"
+    r"(back|backs|back'?s|back’s|pain|ache\w*|sore))|until|till|except|"
     r"apart\s+from|though|although|however|then|again|"
     r"only\s+for|for\s+a\s+(bit|while|minute|moment))\b",
     _FLAGS,

@@ -305,6 +305,26 @@ def test_a_relatives_own_sign_stays_theirs_when_reported(engine) -> None:
     assert engine.find(text) == []
 
 
+def test_numbness_from_sitting_that_goes_when_standing_is_not_a_flag(engine) -> None:
+    text = "Sat on the metal bleachers for 4 hours and had a numb bum. Went away when I stood up."
+    assert engine.find(text) == []
+
+
+def test_numbness_that_does_not_go_when_standing_stays_a_flag(engine) -> None:
+    text = "my bum hole feels numb, like after a hard chair, except it doesnt go away when i get up"
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_a_sign_that_went_away_but_came_back_stays_a_flag(engine) -> None:
+    text = "My bum went numb on the drive and it went away in 5 minutes but came back this morning."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_weight_lost_because_eating_stopped_is_not_explained(engine) -> None:
+    text = "I lost 8 kg because I stopped eating, no appetite, and my back aches at night."
+    assert "malignancy" in {f.category for f in engine.find(text)}
+
+
 def test_a_normal_reading_after_a_fever_medicine_does_not_clear_the_fever(engine) -> None:
     text = "Fever of 38.9 last night with my back pain. Took paracetamol, temp normal now."
     assert {f.category for f in engine.find(text)} == {"infection"}
