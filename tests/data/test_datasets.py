@@ -103,7 +103,9 @@ def test_at_most_one_row_in_ten_names_its_condition(name: str) -> None:
         assert named <= 0.10, f"{label}: {named:.0%} of rows name the condition"
 
 
-@pytest.mark.parametrize("name", ["red_flags.csv", "red_flags_dev.csv", "red_flags_unseen.csv"])
+@pytest.mark.parametrize(
+    "name", ["red_flags.csv", "red_flags_dev.csv", "red_flags_unseen.csv", "red_flags_read.csv"]
+)
 def test_red_flag_sets_cover_every_category_and_traps(name: str) -> None:
     frame = read(name)
     assert {"text", "red_flags", "kind"} <= set(frame.columns)
@@ -135,7 +137,11 @@ def test_evaluation_sets_are_not_in_training(train, test_split) -> None:
         held_out = set(read(name).text.str.strip().str.lower())
         assert not training & held_out, name
     development = set(read("red_flags_dev.csv").text.str.strip().str.lower())
+    development_read = set(read("red_flags_read.csv").text.str.strip().str.lower())
     for name in ("red_flags.csv", "red_flags_fresh.csv", "red_flags_unseen.csv"):
-        assert not development & set(read(name).text.str.strip().str.lower()), name
+        held_out = set(read(name).text.str.strip().str.lower())
+        assert not development & held_out, name
+        assert not development_read & held_out, name
+    assert not development & development_read
     out_of_scope_training = set(read("out_of_scope_train.csv").text.str.strip().str.lower())
     assert not out_of_scope_training & set(read("out_of_scope.csv").text.str.strip().str.lower())

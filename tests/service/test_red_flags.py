@@ -899,17 +899,23 @@ def test_a_negation_in_another_sentence_does_not_suppress_a_sign(engine, sign, n
         assert rule_id in {flag.rule for flag in engine.find(full)}, full
 
 
-def test_development_set_recall_and_false_alarms(engine) -> None:
-    """The set the rules were written against: a regression guard, not an evaluation."""
-    frame = pd.read_csv(DATASETS / "red_flags_dev.csv", dtype=str, keep_default_na=False)
+@pytest.mark.parametrize(
+    ("name", "most_missed", "most_false_alarms"),
+    [("red_flags_dev.csv", 0.03, 0.15), ("red_flags_read.csv", 0.03, 0.18)],
+)
+def test_development_set_recall_and_false_alarms(
+    engine, name: str, most_missed: float, most_false_alarms: float
+) -> None:
+    """The sets the rules were written against: a regression guard, not an evaluation."""
+    frame = pd.read_csv(DATASETS / name, dtype=str, keep_default_na=False)
     missed, false_alarms = 0, 0
     for text, expected in zip(frame.text, frame.red_flags, strict=True):
         gold = {c for c in expected.split(";") if c}
         found = {flag.category for flag in engine.find(text)}
         missed += bool(gold - found)
         false_alarms += bool(found and not gold)
-    assert missed / (frame.red_flags != "").sum() <= 0.03
-    assert false_alarms / (frame.red_flags == "").sum() <= 0.15
+    assert missed / (frame.red_flags != "").sum() <= most_missed
+    assert false_alarms / (frame.red_flags == "").sum() <= most_false_alarms
 
 
 def test_a_sign_told_with_doubt_about_oneself_counts(engine) -> None:
