@@ -216,9 +216,9 @@ RELATIVES_AND_COMPLAINTS = [
 
 def plain_patient_relatives(text: str) -> frozenset[str]:
     """The definition read off the whole text: for each complaint, the relative named last
-    within 300 characters before it; and then the first relative named; and the relative whose
-    words the writer passes on. None when the writer describes pain of their own, unless they
-    pass on a relative's words. A relative who rings
+    within 300 characters before it (each relative word of that mention); and then the first
+    relative named; and the relative whose words the writer passes on. None when the writer
+    describes pain of their own, unless they pass on a relative's words. A relative who rings
     (or says) is added, with the first other relative named after them, unless they ring about
     themselves."""
     if _WRITER_COMPLAINT.search(text) and not _PROXY.search(text):
@@ -227,8 +227,8 @@ def plain_patient_relatives(text: str) -> frozenset[str]:
     patients = set()
     for complaint in _COMPLAINT.finditer(text):
         before = [m for m in mentions if m.end() <= complaint.start() < m.end() + 300]
-        if before:
-            patients.add(before[-1].group(1))
+        if before:  # every relative word of it: "my cousin brother" is one person
+            patients.update(m.group(0) for m in _RELATIVE_NOUN.finditer(before[-1].group(0)))
     if patients:
         patients.add(mentions[0].group(1))
     # The relative the writer asks on behalf of is a patient however the pain is told.
