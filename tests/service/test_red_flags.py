@@ -330,6 +330,11 @@ def test_a_general_question_followed_by_i_think_i_have_it_counts(engine) -> None
     assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
 
 
+def test_a_question_about_causes_followed_by_i_think_i_might_have_it_counts(engine) -> None:
+    text = "Can a slipped disc cause foot drop? I think I might have it."
+    assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
+
+
 def test_a_normal_reading_after_a_fever_medicine_does_not_clear_the_fever(engine) -> None:
     text = "Fever of 38.9 last night with my back pain. Took paracetamol, temp normal now."
     assert {f.category for f in engine.find(text)} == {"infection"}
