@@ -335,6 +335,11 @@ def test_a_question_about_causes_followed_by_i_think_i_might_have_it_counts(engi
     assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
 
 
+def test_a_fever_reading_beside_an_antidepressant_stays_a_flag(engine) -> None:
+    text = "Drenching night sweats for 3 weeks, I'm on sertraline but my temp was 38.2 last night."
+    assert {f.category for f in engine.find(text)} == {"infection"}
+
+
 def test_a_normal_reading_after_a_fever_medicine_does_not_clear_the_fever(engine) -> None:
     text = "Fever of 38.9 last night with my back pain. Took paracetamol, temp normal now."
     assert {f.category for f in engine.find(text)} == {"infection"}
