@@ -500,6 +500,9 @@ class Rule:
     requires: re.Pattern[str] | None = None
     requires_prefilter: Any = field(default=None, repr=False)
     unless: "Cue | None" = None
+    # ...but `unless` does not clear a sentence that also says one of these ("lost 10 kg on keto
+    # but kept losing after I stopped", "the sauna, and now a fever of 38.9").
+    unless_not: "Cue | None" = None
     # Said after a sign of a kind (the evidence matches `sign`), in its sentence or a later
     # one: it is not there now ("temp's been 36.5 every check since", "waterworks normal").
     cleared_later: tuple[tuple[re.Pattern[str], "Cue"], ...] = ()
@@ -941,6 +944,7 @@ def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
         "patterns",
         "requires",
         "unless",
+        "unless_not",
         "cleared_later",
         "history_counts",
         "examples",
@@ -960,6 +964,11 @@ def _parse_rule(entry: Any, number: int, source: str, seen: set[str]) -> Rule:
         requires=requires,
         requires_prefilter=None if requires is None else _prefilter(requires, f"{where} requires"),
         unless=Cue(_patterns(entry["unless"], f"{where} unless")) if "unless" in entry else None,
+        unless_not=(
+            Cue(_patterns(entry["unless_not"], f"{where} unless_not"))
+            if "unless_not" in entry
+            else None
+        ),
         cleared_later=_clearings(entry.get("cleared_later"), f"{where} cleared_later"),
     )
 
@@ -1352,7 +1361,7 @@ class RedFlagEngine:
         scanned = {f"context {name}": getattr(context, name) for name in _FILTERED_CUES}
         self._cues = CueScan(scanned, context.terminators)
         # RE2 reads a stretch before `re` (see `Cue`): where the scan passes it, or always.
-        of_rules = [rule.unless for rule in rules if rule.unless is not None]
+        of_rules = [cue for rule in rules for cue in (rule.unless, rule.unless_not) if cue]
         of_rules += [cue for rule in rules for _, cue in rule.cleared_later]
         for cue in [*scanned.values(), *(getattr(context, name) for name in _RE2_CUES), *of_rules]:
             cue.check_first()
@@ -1718,8 +1727,13 @@ class RedFlagEngine:
         )
         if self._negated(reading, start, end, negation_before, begin):
             return "negated"
-        if rule.unless is not None and self._excluded(
-            reading, rule.unless, sentence_begin, sentence_end
+        if (
+            rule.unless is not None
+            and self._excluded(reading, rule.unless, sentence_begin, sentence_end)
+            and not (
+                rule.unless_not is not None
+                and rule.unless_not.search(reading, sentence_begin, sentence_end)
+            )
         ):
             return "excluded_by_rule"
         if rule.cleared_later and self._cleared_later(reading, rule, start, end):

@@ -340,6 +340,16 @@ def test_a_fever_reading_beside_an_antidepressant_stays_a_flag(engine) -> None:
     assert {f.category for f in engine.find(text)} == {"infection"}
 
 
+def test_a_diet_does_not_explain_weight_that_keeps_going(engine) -> None:
+    text = "Lost 10kg on keto but kept losing after I stopped the diet, back pain at night."
+    assert {f.category for f in engine.find(text)} == {"malignancy"}
+
+
+def test_a_sauna_does_not_explain_a_fever_reading(engine) -> None:
+    text = "Went to the sauna and now a fever of 38.9 and shaking, back agony."
+    assert {f.category for f in engine.find(text)} == {"infection"}
+
+
 def test_a_normal_reading_after_a_fever_medicine_does_not_clear_the_fever(engine) -> None:
     text = "Fever of 38.9 last night with my back pain. Took paracetamol, temp normal now."
     assert {f.category for f in engine.find(text)} == {"infection"}
