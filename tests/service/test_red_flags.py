@@ -350,6 +350,21 @@ def test_a_sauna_does_not_explain_a_fever_reading(engine) -> None:
     assert {f.category for f in engine.find(text)} == {"infection"}
 
 
+def test_a_real_accident_is_not_hidden_by_a_joke_beside_it(engine) -> None:
+    text = "I nearly wet myself laughing last week, but today I wet myself without feeling it."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_a_small_fall_from_four_metres_is_major_trauma(engine) -> None:
+    text = "Had a small fall from the roof, about 4 metres, back agony."
+    assert {f.category for f in engine.find(text)} == {"fracture"}
+
+
+def test_someone_who_could_not_be_woken_on_the_sofa_collapsed(engine) -> None:
+    text = "My husband passed out on the sofa, we couldn't wake him for 5 minutes. Back pain, 70."
+    assert {f.category for f in engine.find(text)} == {"vascular"}
+
+
 def test_a_normal_reading_after_a_fever_medicine_does_not_clear_the_fever(engine) -> None:
     text = "Fever of 38.9 last night with my back pain. Took paracetamol, temp normal now."
     assert {f.category for f in engine.find(text)} == {"infection"}
