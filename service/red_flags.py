@@ -1622,16 +1622,23 @@ class RedFlagEngine:
         # In a transcript the answer is the next speaker's line: "Nurse: Any fever?\nCaller: No."
         return bool(context.negation_answer.search(reading, end, end + 200))
 
-    def _excluded(self, reading: Reading, unless: "Cue", begin: int, end: int) -> bool:
-        """A rule's exception in the sentence, unless it is denied: "lost 2 stone, haven't been
-        on a diet", "not on Ozempic or anything" leave the weight loss unexplained."""
+    def _excluded(self, reading: Reading, rule: Rule, begin: int, end: int) -> bool:
+        """The rule's exception (`unless`) in the sentence text[begin:end], unless it is denied
+        ("lost 2 stone, haven't been on a diet", "not on Ozempic or anything" leave the weight
+        loss unexplained) or the sentence also says what it cannot explain (`unless_not`: "kept
+        losing after I stopped the diet")."""
+        if rule.unless is None:
+            return False
         text = reading.text
-        return any(
+        excepted = any(
             _DENIED.search(
                 text, max(begin, begin + exception.start() - 25), begin + exception.start()
             )
             is None
-            for exception in unless.finditer(reading, begin, end)
+            for exception in rule.unless.finditer(reading, begin, end)
+        )
+        return excepted and not (
+            rule.unless_not is not None and rule.unless_not.search(reading, begin, end)
         )
 
     def _cleared_later(self, reading: Reading, rule: Rule, start: int, end: int) -> bool:
@@ -1727,14 +1734,7 @@ class RedFlagEngine:
         )
         if self._negated(reading, start, end, negation_before, begin):
             return "negated"
-        if (
-            rule.unless is not None
-            and self._excluded(reading, rule.unless, sentence_begin, sentence_end)
-            and not (
-                rule.unless_not is not None
-                and rule.unless_not.search(reading, sentence_begin, sentence_end)
-            )
-        ):
+        if self._excluded(reading, rule, sentence_begin, sentence_end):
             return "excluded_by_rule"
         if rule.cleared_later and self._cleared_later(reading, rule, start, end):
             return "cleared_later"
