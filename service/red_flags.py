@@ -38,7 +38,13 @@ CATEGORIES = (
 DEFAULT_RULES_FILE = Path(__file__).with_name("red_flags.yaml")
 _FLAGS = re.IGNORECASE
 _WORD = re.compile(r"[\w'’/+-]+")
-_FIRST_PERSON = re.compile(r"\b(i|i'm|i’m|im|i've|i’ve|ive|i'd|me|myself)\b", _FLAGS)
+_FIRST_PERSON = re.compile(
+    r"\b(i|i'm|i’m|im|i've|i’ve|ive|i'd|me|myself)\b|"
+    # The writer's own body after a relative's words: "my husband says he can see my belly pulsing".
+    r"\bmy\s+(own\s+)?(lower\s+)?(belly|stomach|tummy|abdomen|back|spine|legs?|foot|feet|bladder|"
+    r"bowels?|bum|bottom|groin|privates|hips?|thighs?)\b",
+    _FLAGS,
+)
 # "Your back" in a question is usually the writer's own back.
 _SELF_REFERENCE = re.compile(
     r"\b(i|i'm|i’m|im|i've|i’ve|ive|i'd|me|my|mine|myself|having\s+had)\b|\byour\s+(back|stomach|belly|tummy|"
@@ -47,7 +53,9 @@ _SELF_REFERENCE = re.compile(
 )
 # The writer describing their own pain, anywhere in the text: then the writer is the patient.
 _WRITER_COMPLAINT = re.compile(
-    r"\b(my|mine)\s+(own\s+)?(lower?\s+)?(back|legs?|hips?|spine|waist|loins)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
+    # Not a replaced hip ("recovering from my hip replacement").
+    r"\b(my|mine)\s+(own\s+)?(lower?\s+)?(back|legs?|hips?(?!\s+(replacement|op|operation|surgery))|"
+    r"spine|waist|loins)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
     r"\bmine\s+(is|are|was|has)\b(?!\s+\d)|\bi'?m\s+the\s+one\s+with\b|"
     # "My issue is a sore lower back", "today it's my turn with a back problem", "now is me with
     # the back pain", "mine came on after a long drive".
@@ -108,6 +116,7 @@ _COMPLAINT = re.compile(
     _FLAGS,
 )
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
+_OWNED_BACK = re.compile(r"(his|her|their)\s", _FLAGS)
 # The writer passes on a relative's own words or asks on their behalf: the relative is the
 # patient, and an "I" or "my back" in what is passed on is theirs ("posting on behalf of my nan
 # ... 'I felt something go in my back'", "Copy of my husband's message to me").
@@ -1302,9 +1311,12 @@ def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozense
             and _WRITERS_OWN.search(text, max(0, complaint.start() - 20), complaint.start())
         ):
             complaint = complaints.search(text, complaint.end())
+        # "Her lower back" is told of the relative named last before it however long the story
+        # between ("My mum is 76 ... On Tuesday ... a sudden sharp pain in her lower back").
+        reach = 600 if complaint is not None and _OWNED_BACK.match(complaint.group(0)) else 300
         if (
             complaint is not None
-            and complaint.start() < mention.end() + 300
+            and complaint.start() < mention.end() + reach
             and (following is None or following.end() > complaint.start())
         ):
             # Every relative word of the mention: "my cousin brother" (Indian English for a
