@@ -800,7 +800,7 @@ def _patterns(patterns: Any, where: str) -> list[re.Pattern[str]]:
                 "matching, so write patterns in lowercase."
             )
         try:
-            compiled.append(re.compile(_spaces_as_runs(pattern)))
+            compiled.append(re.compile(_spaces_as_runs(_dropped_g(pattern))))
         except re.error as err:
             raise RulesError(f"{where}: pattern {pattern!r} does not compile: {err}.") from None
         if compiled[-1].fullmatch(""):
@@ -808,6 +808,35 @@ def _patterns(patterns: Any, where: str) -> list[re.Pattern[str]]:
                 f"{where}: pattern {pattern!r} matches empty text, so it would match anywhere."
             )
     return compiled
+
+
+def _dropped_g(pattern: str) -> str:
+    """A written word ending in "ing" also matches it without the g ("givin way", "wettin
+    myself", "nothin"), except inside a look-behind, which must keep a fixed width."""
+    tokens = list(_tokens(pattern))
+    out, behind, run = [], [False], []  # behind: per open group, inside a look-behind?
+
+    def flush(following: str) -> None:
+        word = "".join(run)
+        if len(word) >= 6 and word.endswith("ing") and not behind[-1] and following not in "?*+{":
+            word = word[:-1] + "(?:g|'|(?![g']))"  # no g only where none follows
+        out.append(word)
+        run.clear()
+
+    for at, (_, token) in enumerate(tokens):
+        if len(token) == 1 and token.isalpha():
+            run.append(token)
+            continue
+        if run:
+            flush(token[0])
+        if token == "(":
+            behind.append(behind[-1] or pattern.startswith(("(?<!", "(?<="), tokens[at][0]))
+        elif token == ")" and len(behind) > 1:
+            behind.pop()
+        out.append(token)
+    if run:
+        flush(" ")
+    return "".join(out)
 
 
 def _spaces_as_runs(pattern: str) -> str:

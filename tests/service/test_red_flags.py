@@ -89,6 +89,26 @@ def test_a_space_inside_a_character_class_stays_inside_it() -> None:
     ]
 
 
+@pytest.mark.parametrize("written", ["wetting myself", "wettin myself", "wettin' myself"])
+def test_a_word_ending_in_ing_also_matches_without_its_g(written) -> None:
+    document = broken(patterns=[r"\bwetting\s+myself\b"])
+    for key in ("requires", "unless"):
+        document["rules"][0].pop(key, None)
+    rules, context = parse_rules(document)
+    engine = RedFlagEngine(rules[:1], context)
+    assert [f.rule for f in engine.find(f"I keep {written} since Monday.")] == [rules[0].id]
+
+
+def test_a_dropped_g_does_not_undo_what_follows_a_word() -> None:
+    # "not trying to be dramatic" is no weight loss; "not tryin" must not match around it.
+    document = broken(patterns=[r"\bnot\s+trying(?!\s+to\s+(?!lose\b))"])
+    for key in ("requires", "unless"):
+        document["rules"][0].pop(key, None)
+    rules, context = parse_rules(document)
+    engine = RedFlagEngine(rules[:1], context)
+    assert engine.find("Not trying to be dramatic, but my back is sore.") == []
+
+
 def test_a_missing_rules_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="rules file not found"):
         RedFlagEngine.from_file(tmp_path / "missing.yaml")
