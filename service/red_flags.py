@@ -818,7 +818,14 @@ def _dropped_g(pattern: str) -> str:
 
     def flush(following: str) -> None:
         word = "".join(run)
-        if len(word) >= 6 and word.endswith("ing") and not behind[-1] and following not in "?*+{":
+        stem = word[:-3]  # "go" of "going"; "th" of "thing" has no vowel: not an -ing form
+        if (
+            word.endswith("ing")
+            and len(stem) >= 2
+            and any(vowel in stem for vowel in "aeiouy")
+            and not behind[-1]
+            and following not in "?*+{"
+        ):
             word = word[:-1] + "(?:g|'|(?![g']))"  # no g only where none follows
         out.append(word)
         run.clear()
