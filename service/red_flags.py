@@ -106,7 +106,7 @@ _RELATIVE = (
     r"step\w+|godson|goddaughter|godfather|godmother|godparents?)"
 )
 _PATIENT_RELATIVE = re.compile(
-    rf"(?:\b(?:my|our|mi)\s+(?:\w+\s+)?|^\W*|[\"“‘>]\s*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b"
+    rf"(?:\b(?:my|our|mi)\s+(?:\w+\s+|\d[\w-]*\s+)?|^\W*|[\"“‘>]\s*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b"
     r"(?!\s+here\b)",
     _FLAGS,
 )
