@@ -813,7 +813,6 @@ def _patterns(patterns: Any, where: str) -> list[re.Pattern[str]]:
 def _dropped_g(pattern: str) -> str:
     """A written word ending in "ing" also matches it without the g ("givin way", "wettin
     myself", "nothin"), except inside a look-behind, which must keep a fixed width."""
-    tokens = list(_tokens(pattern))
     out, behind, run = [], [False], []  # behind: per open group, inside a look-behind?
 
     def flush(following: str) -> None:
@@ -830,14 +829,14 @@ def _dropped_g(pattern: str) -> str:
         out.append(word)
         run.clear()
 
-    for at, (_, token) in enumerate(tokens):
+    for offset, token in _tokens(pattern):
         if len(token) == 1 and token.isalpha():
             run.append(token)
             continue
         if run:
             flush(token[0])
         if token == "(":
-            behind.append(behind[-1] or pattern.startswith(("(?<!", "(?<="), tokens[at][0]))
+            behind.append(behind[-1] or pattern.startswith(("(?<!", "(?<="), offset))
         elif token == ")" and len(behind) > 1:
             behind.pop()
         out.append(token)
