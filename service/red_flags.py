@@ -38,17 +38,20 @@ CATEGORIES = (
 DEFAULT_RULES_FILE = Path(__file__).with_name("red_flags.yaml")
 _FLAGS = re.IGNORECASE
 _WORD = re.compile(r"[\w'’/+-]+")
+# Parts of the body a writer names as their own ("my belly") or asks about ("your back").
+_BODY_PARTS = (
+    r"back|stomach|belly|tummy|legs?|foot|feet|bladder|bowels?|bum|bottom|groin|spine|hips?|thighs?"
+)
 _FIRST_PERSON = re.compile(
     r"\b(i|i'm|i’m|im|i've|i’ve|ive|i'd|me|myself)\b|"
     # The writer's own body after a relative's words: "my husband says he can see my belly pulsing".
-    r"\bmy\s+(own\s+)?(lower\s+)?(belly|stomach|tummy|abdomen|back|spine|legs?|foot|feet|bladder|"
-    r"bowels?|bum|bottom|groin|privates|hips?|thighs?)\b",
+    rf"\bmy\s+(own\s+)?(lower\s+)?({_BODY_PARTS}|abdomen|privates)\b",
     _FLAGS,
 )
 # "Your back" in a question is usually the writer's own back.
 _SELF_REFERENCE = re.compile(
-    r"\b(i|i'm|i’m|im|i've|i’ve|ive|i'd|me|my|mine|myself|having\s+had)\b|\byour\s+(back|stomach|belly|tummy|"
-    r"legs?|foot|feet|bladder|bowels?|bum|bottom|groin|spine|hips?|toes|thighs?)\b",
+    r"\b(i|i'm|i’m|im|i've|i’ve|ive|i'd|me|my|mine|myself|having\s+had)\b|"
+    rf"\byour\s+({_BODY_PARTS}|toes)\b",
     _FLAGS,
 )
 # The writer describing their own pain, anywhere in the text: then the writer is the patient.
@@ -116,7 +119,6 @@ _COMPLAINT = re.compile(
     _FLAGS,
 )
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
-_OWNED_BACK = re.compile(r"(his|her|their)\s", _FLAGS)
 # The writer passes on a relative's own words or asks on their behalf: the relative is the
 # patient, and an "I" or "my back" in what is passed on is theirs ("posting on behalf of my nan
 # ... 'I felt something go in my back'", "Copy of my husband's message to me").
@@ -1348,7 +1350,9 @@ def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozense
             complaint = complaints.search(text, complaint.end())
         # "Her lower back" is told of the relative named last before it however long the story
         # between ("My mum is 76 ... On Tuesday ... a sudden sharp pain in her lower back").
-        reach = 600 if complaint is not None and _OWNED_BACK.match(complaint.group(0)) else 300
+        # (_BACK_COMPLAINT's first group is the owner: "his/her/their back".)
+        owned = backs_only and complaint is not None and complaint.group(1) is not None
+        reach = 600 if owned else 300
         if (
             complaint is not None
             and complaint.start() < mention.end() + reach
