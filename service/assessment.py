@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
+from service.language import identifier, mostly_not_english
 from service.predictor import DEFAULT_TOKENS, Prediction, Predictor
 from service.red_flags import CATEGORIES, RedFlag, RedFlagEngine, SuppressedSign
 from service.settings import Settings
@@ -36,6 +37,11 @@ OTHER_PERSON = "other_person"  # the reason the rules give for a sign that is so
 # Leaving writers out: cauda equina misses 4 -> 2 of 634, false alarms +0.1 point.
 LOWER_THRESHOLDS = {"cauda_equina": 0.3}
 _TOKENS = re.compile(DEFAULT_TOKENS)
+NOT_ENGLISH_NOTICE = {
+    "code": "not_english",
+    "message": "Most of this text is not in English, the only language the red-flag rules and "
+    "the model read: signs written in another language may have been missed.",
+}
 # How many of the words that pushed the detector up most go through the context step, and how
 # many must not all be ordinary words.
 CONTEXT_CHECKED = 3
@@ -72,6 +78,10 @@ class Assessor:
         self.predictor = predictor
         self.engine = engine
         self.version = predictor.version
+        # The words that make a text readable here (service/language.py).
+        self.english_words = (
+            predictor.known_words | engine.context.ordinary_words | engine.context.plain_words
+        )
 
     def assess(self, text: str) -> dict[str, Any]:
         """The answer for one text, as the JSON the API returns."""
@@ -90,6 +100,10 @@ class Assessor:
                 texts, predictions, self._red_flags_many(texts, predictions), strict=True
             )
         ]
+
+    def is_english(self, text: str) -> bool:
+        """Whether the text is English enough for the rules and model to read it."""
+        return not mostly_not_english(text, self.english_words)
 
     def _unless_vague(self, text: str, prediction: Prediction) -> Prediction:
         """The prediction, or an abstention when the text is only words of ordinary back pain
@@ -227,7 +241,8 @@ class Assessor:
         return located
 
     def _answer(self, text: str, prediction: Prediction, flags: list[RedFlag]) -> dict[str, Any]:
-        decision = decide(text, prediction, flags)
+        english = self.is_english(text)
+        decision = decide(text, prediction, flags, english)
         return {
             "condition": prediction.condition,
             "probabilities": prediction.probabilities,
@@ -246,6 +261,7 @@ class Assessor:
             "advice": decision.advice,
             "explanation": [{"term": t.term, "weight": t.weight} for t in prediction.explanation],
             "model_version": self.version,
+            "notices": [] if english else [NOT_ENGLISH_NOTICE],
         }
 
 
@@ -310,6 +326,7 @@ class ServiceState:
         return Assessor(Predictor.load(self.settings.model_dir), engine)
 
     def load(self) -> None:
+        identifier()  # loaded before the first request, not during it
         self.assessor = self._build()
         _freeze_loaded_objects()
         log.info(

@@ -38,6 +38,7 @@ PREDICTIONS = Counter("triage_predictions_total", "Predictions by condition", ["
 RED_FLAGS = Counter("triage_red_flags_total", "Red flags raised by category", ["category"])
 TRIAGE = Counter("triage_levels_total", "Answers by triage level", ["level"])
 ERRORS = Counter("triage_errors_total", "Error responses by status", ["status"])
+NOTICES = Counter("triage_notices_total", "Answers with a notice, by its code", ["code"])
 KNOWN_PATHS = frozenset(
     {
         "/",
@@ -202,6 +203,7 @@ class RequestObserver:
             (PREDICTIONS, collections.Counter(labels)),
             (TRIAGE, collections.Counter(result["triage"] for result in results)),
             (RED_FLAGS, flags),
+            (NOTICES, collections.Counter(n["code"] for r in results for n in r["notices"])),
         ):
             for value, count in counts.items():
                 _child(metric, value).inc(count)

@@ -42,6 +42,11 @@ class TermOut(BaseModel):
     weight: float
 
 
+class NoticeOut(BaseModel):
+    code: str = Field(description="a stable id to act on, e.g. not_english")
+    message: str
+
+
 class PredictResponse(BaseModel):
     condition: str | None = Field(description="label id, or null when the service abstains")
     probabilities: dict[str, float]
@@ -51,6 +56,10 @@ class PredictResponse(BaseModel):
     advice: str
     explanation: list[TermOut]
     model_version: str
+    notices: list[NoticeOut] = Field(
+        description="what limits this answer: `not_english` when most of the text is in "
+        "another language (the triage is then at least see_doctor)"
+    )
 
 
 class BatchResponse(BaseModel):

@@ -72,6 +72,16 @@ VAGUE_ADVICE = (
     "doctor."
 )
 SEE_DOCTOR_ADVICE = "See a doctor soon."
+# For a text the service cannot read: the signs of shared/domain.md, for the person to check.
+NOT_ENGLISH_ADVICE = (
+    "Most of this text is not in English, the only language this service reads, so it may "
+    "have missed signs that need urgent help. Seek immediate medical help if there is new "
+    "trouble passing or holding urine or stool, numbness between the legs or around the back "
+    "passage, leg weakness that is getting worse or sudden trouble standing or walking, fever, "
+    "chills or night sweats, a history of cancer or weight loss without trying, a fall or "
+    "accident, or sudden severe tearing pain in the back or belly, or fainting. Otherwise see a "
+    "doctor soon."
+)
 SELF_CARE_ADVICE = (
     "Home care is likely to help; see a doctor if it does not improve in a few weeks."
 )
@@ -90,14 +100,20 @@ class TriageDecision:
     advice: str
 
 
-def decide(text: str, prediction: Prediction, red_flags: list[RedFlag]) -> TriageDecision:
-    """Red flags always win; then the condition, its certainty and signs of severity decide."""
+def decide(
+    text: str, prediction: Prediction, red_flags: list[RedFlag], english: bool = True
+) -> TriageDecision:
+    """Red flags always win; then a text mostly not in English is never self-care (what the
+    rules and model read there says little); then the condition, its certainty and signs of
+    severity decide."""
     if red_flags:
         categories = ", ".join(sorted({flag.category.replace("_", " ") for flag in red_flags}))
         return TriageDecision(
             TriageLevel.EMERGENCY,
             f"{EMERGENCY_ADVICE} Signs found: {categories}. {NOT_A_DIAGNOSIS}",
         )
+    if not english:
+        return TriageDecision(TriageLevel.SEE_DOCTOR, f"{NOT_ENGLISH_ADVICE} {NOT_A_DIAGNOSIS}")
     if prediction.vague:
         return TriageDecision(TriageLevel.SEE_DOCTOR, f"{VAGUE_ADVICE} {NOT_A_DIAGNOSIS}")
     if prediction.abstained or prediction.condition is None:

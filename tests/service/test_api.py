@@ -43,6 +43,7 @@ def test_prediction_has_the_public_fields(client: TestClient) -> None:
         "advice",
         "explanation",
         "model_version",
+        "notices",
     }
     assert body["condition"] == "sciatica"
     assert sum(body["probabilities"].values()) == pytest.approx(1.0)
@@ -90,6 +91,35 @@ def test_ordinary_back_pain_alone_gets_no_condition_and_a_request_for_more(
 def test_a_clue_to_a_condition_is_not_ordinary_back_pain(client: TestClient) -> None:
     body = client.post("/v1/predict", json={"text": "back hurts after lifting at work"}).json()
     assert body["condition"] is not None
+
+
+def test_a_text_mostly_in_another_language_gets_a_notice_and_is_never_self_care(
+    client: TestClient,
+) -> None:
+    text = "Me duele la espalda desde que levanté unas cajas en el trabajo, pero puedo caminar."
+    body = client.post("/v1/predict", json={"text": text}).json()
+    assert [notice["code"] for notice in body["notices"]] == ["not_english"]
+    assert body["triage"] == "see_doctor" and "not in English" in body["advice"]
+
+
+def test_english_with_a_few_words_of_another_language_gets_no_notice(client: TestClient) -> None:
+    text = (
+        "My lower back hurts since I lifted boxes at work yesterday, ay que dolor, but I can walk."
+    )
+    assert client.post("/v1/predict", json={"text": text}).json()["notices"] == []
+
+
+def test_clinical_shorthand_is_read_as_english(client: TestClient) -> None:
+    text = "LBP 2/52, nil B/B sx, apyrexial, mech, rv 2/52"
+    assert client.post("/v1/predict", json={"text": text}).json()["notices"] == []
+
+
+def test_a_red_flag_in_a_text_mostly_in_another_language_still_makes_it_an_emergency(
+    client: TestClient,
+) -> None:
+    text = "Tengo mucho dolor de espalda desde hace tres días y hoy wet myself sin darme cuenta."
+    body = client.post("/v1/predict", json={"text": text}).json()
+    assert body["triage"] == "emergency" and body["notices"][0]["code"] == "not_english"
 
 
 def test_the_fast_path_answers_as_the_fastapi_routes_do(
@@ -197,10 +227,12 @@ def _counts(metrics: str, name: str, label: str) -> Counter:
 
 def test_metrics_count_every_answer_and_flag_of_a_batch(client: TestClient) -> None:
     texts = [RED_FLAG, SCIATICA, SCIATICA, "hello", RED_FLAG + " I have had a fever too."]
+    texts.append("Me duele mucho la espalda desde que levanté unas cajas en el trabajo.")
     names = [
         ("triage_predictions_total", "condition"),
         ("triage_levels_total", "level"),
         ("triage_red_flags_total", "category"),
+        ("triage_notices_total", "code"),
     ]
     before = client.get("/metrics").text
     results = client.post("/v1/predict/batch", json={"texts": texts}).json()["results"]
@@ -210,8 +242,9 @@ def test_metrics_count_every_answer_and_flag_of_a_batch(client: TestClient) -> N
         Counter(r["condition"] or "abstained" for r in results),
         Counter(r["triage"] for r in results),
         Counter(flag["category"] for r in results for flag in r["red_flags"]),
+        Counter(notice["code"] for r in results for notice in r["notices"]),
     ]
-    assert added[2]["cauda_equina"] == 2
+    assert added[2]["cauda_equina"] == 2 and added[3]["not_english"] == 1
 
 
 def test_model_endpoint_describes_the_model(client: TestClient) -> None:
