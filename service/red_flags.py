@@ -156,7 +156,9 @@ _MY_RELATIVE = re.compile(
 )
 # Someone other than the writer: pronouns and people described by a noun.
 _THIRD_PERSON = re.compile(
-    r"\b(he|she|him|his|her|he's|she's)\b|\b(a|an|the|one|another)\s+(\w+\s+){0,2}"
+    # "I write as a lady of eighty-seven", "I am a man of 80": the writer, described.
+    r"\b(he|she|him|his|her|he's|she's)\b|(?<!\bas\s)(?<!\bi\sam\s)(?<!\bi['’]m\s)"
+    r"\b(a|an|the|one|another)\s+(\w+\s+){0,2}"
     r"(man|men|lady|ladies|woman|women|gent|gentleman|chap|lad|guy|bloke|person|people|"
     r"patients?|pt|residents?|customer|client|character|friend|colleague|neighbou?r|trainer|"
     r"teammate|kid|boy|girl)\b(?!['’]s)",
