@@ -108,17 +108,26 @@ _RELATIVE = (
     r"flatmate|housemate|fianc\w*|nephew|niece|"
     r"step\w+|godson|goddaughter|godfather|godmother|godparents?)"
 )
+# A child can be the patient too ("Toddler has had a fever of 39 ... cries when I touch her
+# back"), though not a relative whose signs a writer's own would be read as ("hurt my back
+# lifting my toddler").
+_CHILD = r"toddler|baby|newborn|infant|kid|kiddo|child|little\s+one"
+_PATIENT = f"{_RELATIVE[:-1]}|{_CHILD})"
 _PATIENT_RELATIVE = re.compile(
-    rf"(?:\b(?:my|our|mi)\s+(?:\w+\s+|\d[\w-]*\s+)?|^\W*|[\"“‘>]\s*|writing\s+for\s+(?:my\s+)?){_RELATIVE}\b"
+    rf"(?:\b(?:my|our|mi)\s+(?:\w+\s+|\d[\w-]*\s+)?|^\W*|[\"“‘>]\s*|writing\s+for\s+(?:my\s+)?|"
+    # "Has anyone's dad had a triple A? Mine's 70 ...": the writer's own dad.
+    rf"\b(?:anyone|anybody)['’]?s\s+(?=\w+[^.!?\n]{{0,80}}[.!?]\s+mine\b)|[.!?]\s+(?=(?:{_CHILD})\b))"
+    rf"{_PATIENT}\b"
     r"(?!\s+here\b)",
     _FLAGS,
 )
 _COMPLAINT = re.compile(
     r"\b(back|backache|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
-    r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|screams?|crying|bent|can'?t\s+get\s+up)\b",
+    r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|screams?|crying|cries|bent|can'?t\s+get\s+up)\b",
     _FLAGS,
 )
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
+_PATIENT_NOUN = re.compile(rf"\b{_PATIENT}\b", _FLAGS)
 # The writer passes on a relative's own words or asks on their behalf: the relative is the
 # patient, and an "I" or "my back" in what is passed on is theirs ("posting on behalf of my nan
 # ... 'I felt something go in my back'", "Copy of my husband's message to me").
@@ -1362,7 +1371,7 @@ def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozense
         ):
             # Every relative word of the mention: "my cousin brother" (Indian English for a
             # male cousin) is one person, named by either word later.
-            patients.update(named.group(0) for named in _RELATIVE_NOUN.finditer(mention.group(0)))
+            patients.update(named.group(0) for named in _PATIENT_NOUN.finditer(mention.group(0)))
     if patients:
         # The first relative named is usually the subject of the whole message.
         patients.add(mentions[0].group(1))
@@ -1817,9 +1826,10 @@ class RedFlagEngine:
             # The relative as company inside the sign: "when I am with my wife nothing happens".
             if before + cue.start() > start and _COMPANY.search(wide, 0, cue.start()):
                 continue
-            relative = _RELATIVE_NOUN.search(cue.group(0))
-            if relative and relative.group(0) in patient_relatives():
+            patient = _PATIENT_NOUN.search(cue.group(0))
+            if patient and patient.group(0) in patient_relatives():
                 continue
+            relative = _RELATIVE_NOUN.search(cue.group(0))
             rest = wide[cue.end() :]
             if _FIRST_PERSON.search(rest) or _told_of_its_owner(cue.group(0), rest):
                 continue
