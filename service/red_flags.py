@@ -553,6 +553,7 @@ _CONTEXT_LISTS = (
     "came_true",
     "general_question",
     "general_question_after",
+    "definition_question",
     "personal_question",
     "self_reference_after_question",
     "other_person",
@@ -583,6 +584,7 @@ class Context:
     came_true: "Cue"
     general_question: "Cue"
     general_question_after: "Cue"
+    definition_question: "Cue"
     personal_question: "Cue"
     self_reference_after_question: "Cue"
     other_person: "Cue"
@@ -1761,17 +1763,23 @@ class RedFlagEngine:
         ) and not context.came_true.search(reading, end, sentence_end + came_true_beyond)
 
     def _general_question(
-        self, reading: Reading, sentence_begin: int, end: int, sentence_end: int
+        self, reading: Reading, sentence_begin: int, start: int, end: int, sentence_end: int
     ) -> bool:
         """A question about a sign in general, not about the writer's own symptoms."""
         context = self.context
-        if _SELF_REFERENCE.search(reading.text[sentence_begin:sentence_end]) or (
-            context.personal_question.search(reading, sentence_begin, sentence_end)
-        ):
-            return False
-        if not (
-            context.general_question.search(reading, sentence_begin, sentence_end)
-            or context.general_question_after.search(reading, end, sentence_end)
+        # Asking what the sign is, is general whoever asks: "What is cauda equina syndrome and
+        # why does my physio keep asking about my bladder?" (but not "What's a pulsing lump in
+        # my belly?").
+        definition = context.definition_question.search(
+            reading, sentence_begin, start
+        ) and not _SELF_REFERENCE.search(reading.text, start, end)
+        if not definition and (
+            _SELF_REFERENCE.search(reading.text[sentence_begin:sentence_end])
+            or context.personal_question.search(reading, sentence_begin, sentence_end)
+            or not (
+                context.general_question.search(reading, sentence_begin, sentence_end)
+                or context.general_question_after.search(reading, end, sentence_end)
+            )
         ):
             return False
         return not context.self_reference_after_question.search(
@@ -1818,7 +1826,7 @@ class RedFlagEngine:
             100 if question else 0,
         ):
             return "hypothetical"
-        if question and self._general_question(reading, sentence_begin, end, sentence_end):
+        if question and self._general_question(reading, sentence_begin, start, end, sentence_end):
             return "general_question"
         # A relative can be named inside the sign: "my dad's cancer".
         wide = text[before:end]

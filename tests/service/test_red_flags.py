@@ -352,6 +352,21 @@ def test_a_question_about_causes_followed_by_i_think_i_might_have_it_counts(engi
     assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
 
 
+def test_asking_what_a_sign_is_is_general_even_beside_the_writers_own_words(engine) -> None:
+    text = "What is cauda equina syndrome and why does my physio keep asking about my bladder?"
+    assert engine.find(text) == []
+
+
+def test_asking_what_a_sign_is_then_saying_a_doctor_suspects_it_counts(engine) -> None:
+    text = "What's cauda equina? The A&E doctor says I might have it and wants an MRI tonight."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_asking_what_ones_own_described_sign_is_counts(engine) -> None:
+    text = "What's a pulsing lump in my belly? I can see it beat when I lie down. Back ache."
+    assert "vascular" in {f.category for f in engine.find(text)}
+
+
 def test_a_fever_reading_beside_an_antidepressant_stays_a_flag(engine) -> None:
     text = "Drenching night sweats for 3 weeks, I'm on sertraline but my temp was 38.2 last night."
     assert {f.category for f in engine.find(text)} == {"infection"}
