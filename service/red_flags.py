@@ -313,8 +313,8 @@ def _said_over(cue: "Cue", reading: "Reading", begin: int, end: int, within: boo
 
 # After a sign listed after a negated item: when it happens, so it is present.
 _PRESENT_ITEM = re.compile(
-    r"\s*((every|each)\s+(night|day|morning|evening)|since\s+(this|last|yesterday|mon|tue|wed|thu|"
-    r"fri|sat|sun|\d)|all\s+(week|night|day)|most\s+nights|twice|again)\b",
+    r"\s*(((every|each)\s+(night|day|morning|evening)|since\s+(this|last|yesterday|mon|tue|wed|thu|"
+    r"fri|sat|sun|\d)|all\s+(week|night|day)|most\s+nights|twice|again)\b|\+(?![\d+])|\(\+\))",
     _FLAGS,
 )
 # Medicines that can hide a sign for a while (a fever above all): a normal reading after one
@@ -551,6 +551,7 @@ _CONTEXT_LISTS = (
     "condition",
     "advice_after_condition",
     "came_true",
+    "came_true_next",
     "general_question",
     "general_question_after",
     "definition_question",
@@ -582,6 +583,7 @@ class Context:
     condition: "Cue"
     advice_after_condition: "Cue"
     came_true: "Cue"
+    came_true_next: "Cue"
     general_question: "Cue"
     general_question_after: "Cue"
     definition_question: "Cue"
@@ -1760,7 +1762,10 @@ class RedFlagEngine:
             # Advice on what to watch for covers every sign listed after it in the clause.
             or context.safety_netting.search(reading, begin, start)
             or self._conditional_advice(reading, sentence_begin, start, end, sentence_end)
-        ) and not context.came_true.search(reading, end, sentence_end + came_true_beyond)
+        ) and not (
+            context.came_true.search(reading, end, sentence_end + came_true_beyond)
+            or context.came_true_next.search(reading, sentence_end, sentence_end + 120)
+        )
 
     def _general_question(
         self, reading: Reading, sentence_begin: int, start: int, end: int, sentence_end: int

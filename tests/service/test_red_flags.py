@@ -230,6 +230,19 @@ def test_a_sign_after_safety_netting_that_has_now_happened_counts(engine) -> Non
     assert "cauda_equina" in {f.category for f in engine.find(text)}
 
 
+def test_a_warning_that_came_true_in_the_next_sentence_counts(engine) -> None:
+    text = (
+        "My GP said 'come back if you get any numbness in your private parts'. "
+        "I went numb there yesterday and it's still numb."
+    )
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_a_sign_marked_plus_after_a_denied_item_counts(engine) -> None:
+    text = "Bilat sciatica 1/52. Today: no urinary retention, saddle numbness +, walking OK."
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
 def test_a_checklist_someone_went_through_is_not_a_flag(engine) -> None:
     text = (
         "The GP went through a whole checklist: any trouble peeing, any numbness round your "
