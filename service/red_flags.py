@@ -146,7 +146,9 @@ _REPORTING_RELATIVE = re.compile(
     rf"\b(spoke|speaking|spoken|talked)\s+(to|with)\s+(his|her|the|their)?\s*{_RELATIVE}\b|"
     rf"\b{_RELATIVE}\s+(rang|called|phoned|calling|ringing|phoning|present|accompanying|attending|typing)\b|"
     rf"\baccompanied\s+by\s+(his|her|their)?\s*{_RELATIVE}\b|"
-    rf"\b(pt|patient)['’]?s\s+{_RELATIVE}\s*[:–—-]",
+    # "Pt's wife reports: known lung Ca", "Pt's partner on phone: bilat foot drop".
+    rf"\b(pt|patient)['’]?s\s+{_RELATIVE}\s*((reports?|reported|says|said|states|stated)\s*|"
+    r"on\s+(the\s+)?phone\s*)?[:–—-]",
     _FLAGS,
 )
 # A relative who tells about the patient they name next: "Daughter says her dad, 72, has ...".
@@ -317,6 +319,7 @@ _PRESENT_ITEM = re.compile(
     r"fri|sat|sun|\d)|all\s+(week|night|day)|most\s+nights|twice|again)\b|\+(?![\d+])|\(\+\))",
     _FLAGS,
 )
+_MARKED_PRESENT = re.compile(r"(\(\+\)|\[\+\]|\+ve\b)\s*$", _FLAGS)
 # Medicines that can hide a sign for a while (a fever above all): a normal reading after one
 # does not clear it.
 _MASKING = re.compile(
@@ -1653,6 +1656,9 @@ class RedFlagEngine:
         """A negation cue in the window before the span (from `before`, within its clause that
         starts at `begin`), or right after it in its sentence."""
         context, text = self.context, reading.text
+        # A sign a form marks present: "ROS: (+) night sweats, (+) LBP, (-) cough".
+        if _MARKED_PRESENT.search(text, max(0, start - 8), start):
+            return False
         negations = list(context.negation_before.finditer(reading, before, start))
         if not negations:
             # "Denies fever, rigors, night sweats, weight loss or urinary retention": a list
