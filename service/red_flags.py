@@ -1334,9 +1334,20 @@ _WRITERS_OWN = re.compile(
 )
 # A relative's own back pain ("hurt his back", "we both have bad backs"), not the sign itself
 # ("fractured his spine") nor a thing ("back belts").
+# Relatives whose "'s back" is their own back pain ("Hubby's back's gone"): a look-behind each,
+# as look-behinds have a fixed width.
+_BACKED_RELATIVES = (
+    *("hubby", "husband", "wife", "dad", "mum", "mom", "father", "mother", "brother", "sister"),
+    *("son", "daughter", "partner", "grandad", "grandma", "nan", "gran", "grandpa", "fiance"),
+)
 _BACK_COMPLAINT = re.compile(
     r"\b(his|her|their)\s+(lower\s+)?back\b|\bback\s*(pain|ache)s?\b|\bbackaches?\b|\bsciatica\b|"
-    r"\b(bad|sore)\s+backs?\b",
+    # "Hubby's back's gone", "we both did our backs in".
+    r"\b(bad|sore)\s+backs?\b|\bour\s+backs\b|"
+    + "(?:"
+    + "|".join(f"(?<={word})" for word in _BACKED_RELATIVES)
+    + r")['’]s\s+(lower\s+)?back\b(?!\s*(door|garden|yard|seat|pocket|room|step|wheel|of|from|home|"
+    r"in|at|to|on|again|together|now|after)\b)",
     _FLAGS,
 )
 
