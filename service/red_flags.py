@@ -319,6 +319,7 @@ _PRESENT_ITEM = re.compile(
     r"fri|sat|sun|\d)|all\s+(week|night|day)|most\s+nights|twice|again)\b|\+(?![\d+])|\(\+\))",
     _FLAGS,
 )
+# A form's mark that the item after it is present: "(+) night sweats".
 _MARKED_PRESENT = re.compile(r"(\(\+\)|\[\+\]|\+ve\b)\s*$", _FLAGS)
 # Medicines that can hide a sign for a while (a fever above all): a normal reading after one
 # does not clear it.
@@ -1332,14 +1333,14 @@ _WRITERS_OWN = re.compile(
     r"\bi('?ve|\s+have)?\s+(also\s+)?(got\s+)?(a\s+|the\s+|some\s+)?((low|lower|bad|sore)\s+)*)$",
     _FLAGS,
 )
-# A relative's own back pain ("hurt his back", "we both have bad backs"), not the sign itself
-# ("fractured his spine") nor a thing ("back belts").
 # Relatives whose "'s back" is their own back pain ("Hubby's back's gone"): a look-behind each,
 # as look-behinds have a fixed width.
 _BACKED_RELATIVES = (
     *("hubby", "husband", "wife", "dad", "mum", "mom", "father", "mother", "brother", "sister"),
     *("son", "daughter", "partner", "grandad", "grandma", "nan", "gran", "grandpa", "fiance"),
 )
+# A relative's own back pain ("hurt his back", "we both have bad backs"), not the sign itself
+# ("fractured his spine") nor a thing ("back belts").
 _BACK_COMPLAINT = re.compile(
     r"\b(his|her|their)\s+(lower\s+)?back\b|\bback\s*(pain|ache)s?\b|\bbackaches?\b|\bsciatica\b|"
     # "Hubby's back's gone", "we both did our backs in".
