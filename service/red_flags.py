@@ -204,6 +204,12 @@ _RELATIVE_REPORTS = re.compile(
     _FLAGS,
 )
 _THIRD_PERSON_WORD = re.compile(r"\b(he|she|they|him|her|his|their|he's|she's)\b", _FLAGS)
+# The writer has the other person's sign too: "Mum had breast cancer and I had it too".
+_WRITER_HAS_IT_TOO = re.compile(
+    r"[^.!?\n]{0,40}?\b(and|but|so)\s+(i\s+(had|have|got|have\s+had)|i'?ve\s+(got|had))\s+"
+    r"(it|that|one|them)\s+(too|as\s+well|also)\b|[^.!?\n]{0,40}?\b(and|but)\s+so\s+(did|have|do)\s+i\b",
+    _FLAGS,
+)
 _OWNER_NAMED_AGAIN = {
     "his": re.compile(r"\b(he|he's|him)\b", _FLAGS),
     "her": re.compile(r"\b(she|she's)\b", _FLAGS),
@@ -425,7 +431,9 @@ def ascii_shadow(folded: str) -> bytes:
 
 
 def _shadow_pattern(pattern: str) -> str:
-    """A pattern for the shadow text: each non-ASCII character becomes its stand-in."""
+    """A pattern for the shadow text: each non-ASCII character becomes its stand-in. Curly
+    quotes are straightened first, as in the text, so they use up no stand-in."""
+    pattern = _straight_quotes(pattern)
 
     def symbol(match: re.Match[str]) -> str:
         char = match.group(0)
@@ -1853,7 +1861,8 @@ class RedFlagEngine:
             return "general_question"
         # A relative can be named inside the sign: "my dad's cancer".
         wide = text[before:end]
-        for cue in context.other_person.finditer(reading, before, end):
+        writer_too = _WRITER_HAS_IT_TOO.match(text, end) is not None
+        for cue in () if writer_too else context.other_person.finditer(reading, before, end):
             # The relative as company inside the sign: "when I am with my wife nothing happens".
             if before + cue.start() > start and _COMPANY.search(wide, 0, cue.start()):
                 continue
@@ -1902,8 +1911,9 @@ class RedFlagEngine:
         # A writer with pain of their own who names a relative first is the patient too, unless
         # that relative has back pain of their own: "My sister has MS and she can't walk. I'm
         # 41 and my back aches" (but "My dad hurt his back and he can't stand up").
-        if reading.writer_is_patient(start) or (
-            complaint >= 0 and not reading.relatives_with_backs()
+        if not writer_too and (
+            reading.writer_is_patient(start)
+            or (complaint >= 0 and not reading.relatives_with_backs())
         ):
             # A sign told of a third person is someone else's: "a lady with a fractured spine".
             # The sentence, not the clause: "..., and she had a high fever" starts a clause.

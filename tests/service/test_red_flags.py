@@ -2294,3 +2294,19 @@ def test_a_workplace_or_an_illness_that_is_over_is_not_a_flag(engine, text: str)
 def test_a_cancer_patient_writing_about_themselves_stays_a_flag(engine) -> None:
     text = "Myeloma patient here, new low back pain since Tuesday, anyone else?"
     assert "malignancy" in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mum and her sister both had breast cancer and I had it too, in 2012. Now my back aches.",
+        "My dad had bowel cancer and so did I, ten years ago. My lower back has hurt for a month.",
+    ],
+)
+def test_a_relatives_sign_the_writer_says_they_had_too_is_a_flag(engine, text: str) -> None:
+    assert "malignancy" in {f.category for f in engine.find(text)}
+
+
+def test_a_relatives_sign_the_writer_never_had_is_not_a_flag(engine) -> None:
+    text = "My dad had bowel cancer and my mum had it too. My lower back hurts after gardening."
+    assert engine.find(text) == []
