@@ -114,7 +114,8 @@ _RELATIVE = (
 _CHILD = r"toddler|baby|newborn|infant|kid|kiddo|child|little\s+one"
 _PATIENT = f"{_RELATIVE[:-1]}|{_CHILD})"
 _PATIENT_RELATIVE = re.compile(
-    rf"(?:\b(?:my|our|mi)\s+(?:\w+\s+|\d[\w-]*\s+)?|^\W*|[\"“‘>]\s*|writing\s+for\s+(?:my\s+)?|"
+    # Not one who has died: "my late husband's aneurysm".
+    rf"(?:\b(?:my|our|mi)\s+(?!late\s)(?:\w+\s+|\d[\w-]*\s+)?|^\W*|[\"“‘>]\s*|writing\s+for\s+(?:my\s+)?|"
     # "Has anyone's dad had a triple A? Mine's 70 ...": the writer's own dad.
     rf"\b(?:anyone|anybody)['’]?s\s+(?=\w+[^.!?\n]{{0,80}}[.!?]\s+mine\b)|[.!?]\s+(?=(?:{_CHILD})\b))"
     rf"{_PATIENT}\b"
@@ -876,7 +877,9 @@ def _dropped_g(pattern: str) -> str:
 
 def _spaces_as_runs(pattern: str) -> str:
     """A literal space stands for a run of spaces or tabs; inside a character class, for a
-    space or a tab ("[- ]" must not become a class that ends early)."""
+    space or a tab ("[- ]" must not become a class that ends early). A negative look-behind
+    without groups holds for runs of up to three spaces wherever it has a `\\s`."""
+    pattern = _NEGATIVE_LOOKBEHIND.sub(_lookbehind_runs, pattern)
     return "".join(
         r"[ \t]+"
         if token == " "
@@ -885,6 +888,19 @@ def _spaces_as_runs(pattern: str) -> str:
         else token
         for _, token in _tokens(pattern)
     )
+
+
+# A look-behind has a fixed width, so "(?<!hay\\s)" alone would let "hay  fever" through:
+# each space in it is written out as one, two and three, one look-behind for each combination.
+_NEGATIVE_LOOKBEHIND = re.compile(r"\(\?<!((?:\\.|[^()\\])*)\)")
+
+
+def _lookbehind_runs(match: re.Match[str]) -> str:
+    variants = [""]
+    for token in re.findall(r"\\.|[^\\]", match.group(1)):
+        runs = ("\\s", "\\s\\s", "\\s\\s\\s") if token == "\\s" else (token,)
+        variants = [variant + run for variant in variants for run in runs]
+    return "".join(f"(?<!{variant})" for variant in dict.fromkeys(variants))
 
 
 def _compile(patterns: Any, where: str) -> re.Pattern[str]:

@@ -2310,3 +2310,9 @@ def test_a_relatives_sign_the_writer_says_they_had_too_is_a_flag(engine, text: s
 def test_a_relatives_sign_the_writer_never_had_is_not_a_flag(engine) -> None:
     text = "My dad had bowel cancer and my mum had it too. My lower back hurts after gardening."
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize("spaces", [" ", "  ", "   "])
+def test_an_exclusion_written_before_a_sign_holds_across_a_run_of_spaces(engine, spaces) -> None:
+    text = f"I get hay{spaces}fever every spring and my back aches from gardening."
+    assert engine.find(text) == []
