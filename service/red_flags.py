@@ -158,7 +158,7 @@ _TELLING_RELATIVE = re.compile(
 )
 # A relative named inside a sign as its company, not its owner: "when I'm with my wife nothing
 # happens".
-_COMPANY = re.compile(r"\b(with|to|for)\s+$", _FLAGS)
+_COMPANY = re.compile(r"\b(with|to|for|feel)\s+$", _FLAGS)
 # The relative as the subject of the sentence's account, not its object ("with my wife") or an
 # owner ("my son's car was hit").
 _MY_RELATIVE = re.compile(
@@ -1879,7 +1879,8 @@ class RedFlagEngine:
         wide = text[before:end]
         writer_too = _WRITER_HAS_IT_TOO.match(text, end) is not None
         for cue in () if writer_too else context.other_person.finditer(reading, before, end):
-            # The relative as company inside the sign: "when I am with my wife nothing happens".
+            # The relative as company inside the sign: "when I am with my wife nothing happens",
+            # "I can't feel my partner".
             if before + cue.start() > start and _COMPANY.search(wide, 0, cue.start()):
                 continue
             patient = _PATIENT_NOUN.search(cue.group(0))

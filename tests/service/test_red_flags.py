@@ -2316,3 +2316,8 @@ def test_a_relatives_sign_the_writer_never_had_is_not_a_flag(engine) -> None:
 def test_an_exclusion_written_before_a_sign_holds_across_a_run_of_spaces(engine, spaces) -> None:
     text = f"I get hay{spaces}fever every spring and my back aches from gardening."
     assert engine.find(text) == []
+
+
+def test_a_partner_the_writer_can_no_longer_feel_is_not_the_patient(engine) -> None:
+    text = "Since my back went on Monday I can't feel my partner at all when we're intimate."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
