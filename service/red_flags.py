@@ -204,6 +204,12 @@ _RELATIVE_REPORTS = re.compile(
     r"(?!\s*['\"‘“:])",
     _FLAGS,
 )
+# Speech reported in double quotes (curly quotes are straightened before the text is read).
+_SAID_IN_QUOTES = re.compile(
+    r"\b(says|said|saying|tells\s+(me|us)|told\s+(me|us)|keeps\s+saying|cries|cried|screams|"
+    r"screamed|shouts|shouted)\s*[:,]?\s*\"[^\"]*$",
+    _FLAGS,
+)
 _THIRD_PERSON_WORD = re.compile(r"\b(he|she|they|him|her|his|their|he's|she's)\b", _FLAGS)
 # The writer has the other person's sign too: "Mum had breast cancer and I had it too".
 _WRITER_HAS_IT_TOO = re.compile(
@@ -1236,6 +1242,17 @@ class Reading:
         if self._writer is None:
             text = self.text
             complaint = _first_match(_WRITER_COMPLAINT, _WRITER_COMPLAINT_RE2, self)
+            # Someone else's words in double quotes are not the writer's own pain: 'Our
+            # daughter ... says "my back is hurting"'.
+            while (
+                complaint
+                and '"' in text[max(0, complaint.start() - 80) : complaint.start()]
+                and _SAID_IN_QUOTES.search(text, max(0, complaint.start() - 80), complaint.start())
+            ):
+                closing = text.find('"', complaint.start())
+                if closing < 0:
+                    break
+                complaint = _WRITER_COMPLAINT.search(text, closing + 1)
             relative = _first_match(_RELATIVE_NOUN, _RELATIVE_NOUN_RE2, self)
             self._named = relative.start() if relative else len(text)
             if complaint and _first_match(_PROXY, _PROXY_RE2, self):

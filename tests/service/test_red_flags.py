@@ -2321,3 +2321,8 @@ def test_an_exclusion_written_before_a_sign_holds_across_a_run_of_spaces(engine,
 def test_a_partner_the_writer_can_no_longer_feel_is_not_the_patient(engine) -> None:
     text = "Since my back went on Monday I can't feel my partner at all when we're intimate."
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_a_childs_quoted_words_are_not_the_writers_own_pain(engine) -> None:
+    text = 'Our daughter (9) is on chemo. Tonight she is 38.5 and says "my back is hurting".'
+    assert "infection" in {f.category for f in engine.find(text)}
