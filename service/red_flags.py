@@ -115,7 +115,7 @@ _CHILD = r"toddler|baby|newborn|infant|kid|kiddo|child|little\s+one"
 _PATIENT = f"{_RELATIVE[:-1]}|{_CHILD})"
 _PATIENT_RELATIVE = re.compile(
     # Not one who has died: "my late husband's aneurysm".
-    rf"(?:\b(?:my|our|mi)\s+(?!late\s)(?:\w+\s+|\d[\w-]*\s+)?|^\W*|[\"“‘>]\s*|writing\s+for\s+(?:my\s+)?|"
+    rf"(?:\b(?:my|our|mi|ma)\s+(?!late\s)(?:\w+\s+|\d[\w-]*\s+)?|^\W*|[\"“‘>]\s*|writing\s+for\s+(?:my\s+)?|"
     # "Has anyone's dad had a triple A? Mine's 70 ...": the writer's own dad.
     rf"\b(?:anyone|anybody)['’]?s\s+(?=\w+[^.!?\n]{{0,80}}[.!?]\s+mine\b)|[.!?]\s+(?=(?:{_CHILD})\b))"
     rf"{_PATIENT}\b"
@@ -204,10 +204,10 @@ _RELATIVE_REPORTS = re.compile(
     r"(?!\s*['\"‘“:])",
     _FLAGS,
 )
-# Speech reported in double quotes (curly quotes are straightened before the text is read).
+# Speech reported in quotes (curly quotes are straightened before the text is read).
 _SAID_IN_QUOTES = re.compile(
     r"\b(says|said|saying|tells\s+(me|us)|told\s+(me|us)|keeps\s+saying|cries|cried|screams|"
-    r"screamed|shouts|shouted)\s*[:,]?\s*\"[^\"]*$",
+    r"screamed|shouts|shouted)\s*[:,]?\s*(?P<quote>[\"'])(?:(?!(?P=quote)).)*$",
     _FLAGS,
 )
 _THIRD_PERSON_WORD = re.compile(r"\b(he|she|they|him|her|his|their|he's|she's)\b", _FLAGS)
@@ -1242,14 +1242,14 @@ class Reading:
         if self._writer is None:
             text = self.text
             complaint = _first_match(_WRITER_COMPLAINT, _WRITER_COMPLAINT_RE2, self)
-            # Someone else's words in double quotes are not the writer's own pain: 'Our
-            # daughter ... says "my back is hurting"'.
-            while (
-                complaint
-                and '"' in text[max(0, complaint.start() - 80) : complaint.start()]
-                and _SAID_IN_QUOTES.search(text, max(0, complaint.start() - 80), complaint.start())
+            # Someone else's quoted words are not the writer's own pain: 'Our daughter ...
+            # says "my back is hurting"', "Dad keeps saying 'my back'".
+            while complaint and (
+                said := _SAID_IN_QUOTES.search(
+                    text, max(0, complaint.start() - 80), complaint.start()
+                )
             ):
-                closing = text.find('"', complaint.start())
+                closing = text.find(said.group("quote"), complaint.start())
                 if closing < 0:
                     break
                 complaint = _WRITER_COMPLAINT.search(text, closing + 1)
