@@ -903,7 +903,7 @@ _NEGATIVE_LOOKBEHIND = re.compile(r"\(\?<!((?:\\.|[^()\\])*)\)")
 
 def _lookbehind_runs(match: re.Match[str]) -> str:
     variants = [""]
-    for token in re.findall(r"\\.|[^\\]", match.group(1)):
+    for _, token in _tokens(match.group(1)):
         runs = ("\\s", "\\s\\s", "\\s\\s\\s") if token == "\\s" else (token,)
         variants = [variant + run for variant in variants for run in runs]
     return "".join(f"(?<!{variant})" for variant in dict.fromkeys(variants))
@@ -979,14 +979,14 @@ def _third_persons(reading: "Reading", begin: int, end: int) -> Iterator[re.Matc
 
 
 def _first_match(
-    pattern: re.Pattern[str], prefilter: Any, reading: "Reading"
+    pattern: re.Pattern[str], prefilter: Any, reading: "Reading", begin: int = 0
 ) -> re.Match[str] | None:
-    """pattern.search(reading.text), read by `re` only from where RE2 says it can start."""
-    start = _first_start(prefilter, reading)
+    """pattern.search(reading.text, begin), read by `re` only from where RE2 says it can start."""
+    start = _first_start(prefilter, reading, begin)
     return None if start is None else pattern.search(reading.text, start)
 
 
-def _first_start(prefilter: Any, reading: "Reading") -> int | None:
+def _first_start(prefilter: Any, reading: "Reading", begin: int = 0) -> int | None:
     """Where `re` can start to search a text for a pattern of this module (_WRITER_COMPLAINT,
     _PATIENT_RELATIVE, _RELATIVE_NOUN, _WRITER_FOCUS, _PROXY, _REPORTING_RELATIVE,
     _TELLING_RELATIVE): no match begins before; None when there is no match at all.
@@ -997,8 +997,8 @@ def _first_start(prefilter: Any, reading: "Reading") -> int | None:
     they ignore case, and then `re` also matches "ſ" for "s" and "ı" or "İ" for "i", which the
     shadow writes as "x": texts with one of those are read by `re` from the start."""
     if reading.caseless:
-        return 0
-    start = prefilter._regexp.Match(_UNANCHORED, reading.shadow, 0, len(reading.shadow))[0][0]
+        return begin
+    start = prefilter._regexp.Match(_UNANCHORED, reading.shadow, begin, len(reading.shadow))[0][0]
     return None if start < 0 else start
 
 
@@ -1252,7 +1252,9 @@ class Reading:
                 closing = text.find(said.group("quote"), complaint.start())
                 if closing < 0:
                     break
-                complaint = _WRITER_COMPLAINT.search(text, closing + 1)
+                complaint = _first_match(
+                    _WRITER_COMPLAINT, _WRITER_COMPLAINT_RE2, self, closing + 1
+                )
             relative = _first_match(_RELATIVE_NOUN, _RELATIVE_NOUN_RE2, self)
             self._named = relative.start() if relative else len(text)
             if complaint and _first_match(_PROXY, _PROXY_RE2, self):
