@@ -19,7 +19,7 @@ EVAL_DATA ?= datasets/test.csv
 # own data set goes without it unless OUT_OF_SCOPE= names a file.
 OUT_OF_SCOPE ?= $(if $(filter datasets/train.csv,$(DATA)),datasets/out_of_scope_train.csv,)
 # Texts labelled with the red flags that apply, for the learned sign detector (SIGNS= for none).
-SIGNS ?= datasets/red_flags_dev.csv
+SIGNS ?= datasets/red_flags_dev.csv datasets/red_flags_read.csv
 
 .PHONY: help setup train evaluate run test lint format bench clean
 
@@ -45,7 +45,7 @@ setup: $(STAMP) ## create .venv with the pinned dependencies (quiet when up to d
 train: $(STAMP) ## train a model: DATA=, TEXT_COL=, LABEL_COL=, SEED=, OUT_OF_SCOPE=, SIGNS= override
 	$(BIN)/python -m training.train --data "$(DATA)" --text-col "$(TEXT_COL)" \
 		--label-col "$(LABEL_COL)" --seed $(SEED) $(if $(OUT_OF_SCOPE),--out-of-scope "$(OUT_OF_SCOPE)") \
-		--signs "$(SIGNS)"
+		--signs $(SIGNS)
 
 # The file the service reads: a model folder older than it is retrained too.
 models/latest/weights.npz:

@@ -63,13 +63,13 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 @pytest.fixture(scope="session")
 def shipped_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default model, trained on the shipped corpus with its out-of-scope examples and
-    the red-flag development set for the sign detector."""
+    the red-flag development and read sets for the sign detector."""
     models = tmp_path_factory.mktemp("models")
     return train(
         DATASETS / "train.csv",
         models,
         out_of_scope_path=DATASETS / "out_of_scope_train.csv",
-        signs_path=DATASETS / "red_flags_dev.csv",
+        signs_paths=[DATASETS / "red_flags_dev.csv", DATASETS / "red_flags_read.csv"],
         folds=3,
         grid=SHIPPED_PARAMS,
     )

@@ -73,10 +73,15 @@ def render_model_card(metadata: dict[str, Any], evaluation: dict[str, Any] | Non
         )
     thresholds = metadata.get("thresholds", {})
     signs = metadata.get("sign_detector")
+    # Models trained before 2026-11-27 name one file at the top level.
+    sign_files = (signs.get("files") or [signs]) if signs else []
     signs_text = (
-        f"Trained on `{signs['path']}` (SHA-256 `{signs['sha256'][:16]}…`, {signs['rows']} rows) "
-        f"and {signs.get('sign_free_rows', 0)} condition texts whose label has no red-flag sign, "
-        f"for {', '.join(f'`{c}`' for c in signs['categories'])}; it raises a flag at "
+        "Trained on "
+        + ", ".join(
+            f"`{f['path']}` (SHA-256 `{f['sha256'][:16]}…`, {f['rows']} rows)" for f in sign_files
+        )
+        + f" and {signs.get('sign_free_rows', 0)} condition texts whose label has no red-flag "
+        f"sign, for {', '.join(f'`{c}`' for c in signs['categories'])}; it raises a flag at "
         f"probability {signs['threshold']} or more, after the rules' context step."
         if signs
         else "None: red flags come from the rules alone."

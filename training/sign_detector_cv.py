@@ -49,11 +49,13 @@ def _detector_flags(detected: np.ndarray, ruled_out: np.ndarray, threshold: floa
 
 
 def leave_one_writer_out(
-    model: Path, data: Path, conditions: Path = DEFAULT_DATA, seed: int = 42
+    model: Path, data: list[Path], conditions: Path = DEFAULT_DATA, seed: int = 42
 ) -> pd.DataFrame:
-    frame = pd.read_csv(data, dtype=str, keep_default_na=False)
-    if "writer" not in frame.columns:
-        raise SystemExit(f"error: {data}: needs a 'writer' column to leave writers out.")
+    frames = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in data]
+    for path, frame in zip(data, frames, strict=True):
+        if "writer" not in frame.columns:
+            raise SystemExit(f"error: {path}: needs a 'writer' column to leave writers out.")
+    frame = pd.concat(frames, ignore_index=True)
     transform = load_model(model).pipeline.named_steps["features"].transform
     features = transform(frame["text"])
     # As in `make train`: ordinary back pain from the condition corpus is in every fold.
@@ -101,7 +103,7 @@ def leave_one_writer_out(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=Path("models/latest"))
-    parser.add_argument("--data", type=Path, default=DEFAULT_SIGNS)
+    parser.add_argument("--data", type=Path, nargs="+", default=list(DEFAULT_SIGNS))
     args = parser.parse_args(argv)
     table = leave_one_writer_out(args.model, args.data)
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))

@@ -39,7 +39,9 @@ from training.pipeline import (
 )
 
 DEFAULT_DATA = Path("datasets/train.csv")
-DEFAULT_SIGNS = Path("datasets/red_flags_dev.csv")
+# The sign detector learns from every labelled red-flag set except the held-out and unseen ones
+# (datasets/README.md), which stay for measuring it.
+DEFAULT_SIGNS = (Path("datasets/red_flags_dev.csv"), Path("datasets/red_flags_read.csv"))
 # The sign detector's threshold and strength, chosen by leaving out one writer's set at a time
 # on the development sets (README, "Red flags"): it is a recall backstop, so it errs on flagging.
 SIGN_THRESHOLD = 0.5
@@ -183,7 +185,7 @@ def fit_signs(
     pipeline: Pipeline,
     texts: list[str],
     found: list[set[str]],
-    path: Path,
+    source: str,
     seed: int,
     sign_free: Sequence[str] = (),
 ) -> tuple[list[LogisticRegression], list[str]]:
@@ -197,7 +199,7 @@ def fit_signs(
     """
     categories = sorted(set().union(*found))
     if not categories:
-        raise DataError(f"{path}: no row has a red flag, so there is nothing to learn.")
+        raise DataError(f"{source}: no row has a red flag, so there is nothing to learn.")
     features = pipeline.named_steps["features"].transform([*texts, *sign_free])
     found = [*found, *(set() for _ in sign_free)]
     models = [
@@ -205,7 +207,7 @@ def fit_signs(
         for category in categories
     ]
     progress(
-        f"sign detector: {len(categories)} categories from {len(texts)} rows of {path} and "
+        f"sign detector: {len(categories)} categories from {len(texts)} rows of {source} and "
         f"{len(sign_free)} condition texts without a sign"
     )
     return models, categories
@@ -224,7 +226,7 @@ def train(
     text_col: str = "text",
     label_col: str = "label",
     out_of_scope_path: Path | None = None,
-    signs_path: Path | None = None,
+    signs_paths: Sequence[Path] = (),
     seed: int = 42,
     folds: int = 5,
     grid: dict[str, list[Any]] | None = None,
@@ -237,7 +239,7 @@ def train(
     )
     out_of_scope = load_texts(out_of_scope_path) if out_of_scope_path else None
     # Read before minutes of fitting, so a bad file fails at once.
-    sign_data = load_red_flag_data(signs_path) if signs_path is not None else None
+    sign_files = [(path, load_red_flag_data(path)) for path in signs_paths]
     progress(f"{data_path}: {len(data.frame)} rows, {len(data.counts())} labels")
 
     grid = PARAM_GRID if grid is None else grid
@@ -274,13 +276,18 @@ def train(
     }
 
     signs, signs_info = None, None
-    if sign_data is not None:
+    if sign_files:
+        sign_texts = [text for _, (texts, _) in sign_files for text in texts]
+        sign_found = [found for _, (_, rows) in sign_files for found in rows]
         sign_free = sign_free_texts(data.texts, [str(label) for label in data.labels])
-        signs, categories = fit_signs(pipeline, *sign_data, signs_path, seed, sign_free)
+        names = ", ".join(str(path) for path, _ in sign_files)
+        signs, categories = fit_signs(pipeline, sign_texts, sign_found, names, seed, sign_free)
         signs_info = {
-            "path": str(signs_path),
-            "sha256": sha256_of(signs_path),
-            "rows": len(sign_data[0]),
+            "files": [
+                {"path": str(path), "sha256": sha256_of(path), "rows": len(texts)}
+                for path, (texts, _) in sign_files
+            ],
+            "rows": len(sign_texts),
             "sign_free_rows": len(sign_free),
             "categories": categories,
             "threshold": SIGN_THRESHOLD,
@@ -291,7 +298,7 @@ def train(
     data_sha = sha256_of(data_path)
     out_of_scope_sha = sha256_of(out_of_scope_path) if out_of_scope_path else None
     # The out-of-scope and red-flag sets shape the model too.
-    shas = [data_sha, out_of_scope_sha, signs_info and signs_info["sha256"]]
+    shas = [data_sha, out_of_scope_sha, *(f["sha256"] for f in (signs_info or {}).get("files", []))]
     version = version_id([sha for sha in shas if sha], params, seed, created)
     metadata = {
         "version": version,
@@ -344,9 +351,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--signs",
         type=Path,
-        default=DEFAULT_SIGNS,
-        help="CSV of texts with the red flags that apply (columns text, red_flags) for the "
-        "learned sign detector; '' to train without one",
+        nargs="*",
+        default=list(DEFAULT_SIGNS),
+        help="CSVs of texts with the red flags that apply (columns text, red_flags) for the "
+        "learned sign detector; none (or '') to train without one",
     )
     parser.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS)
     parser.add_argument("--seed", type=int, default=42)
@@ -367,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
             args.text_col,
             args.label_col,
             args.out_of_scope,
-            args.signs if str(args.signs) not in ("", ".") else None,
+            [path for path in args.signs if str(path) not in ("", ".")],
             args.seed,
             args.folds,
             grid,

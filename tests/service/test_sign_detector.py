@@ -103,7 +103,7 @@ def test_a_detector_for_categories_the_rules_lack_is_refused(
 ) -> None:
     rows = [[f"my back hurts and sign {i}", "made_up" if i % 2 else ""] for i in range(20)]
     signs = write_csv(tmp_path / "signs.csv", ["text", "red_flags"], rows)
-    folder = train(tiny_csv, tmp_path / "models", signs_path=signs, folds=3, grid={"C": [10.0]})
+    folder = train(tiny_csv, tmp_path / "models", signs_paths=[signs], folds=3, grid={"C": [10.0]})
     with pytest.raises(ModelError, match="made_up"):
         Assessor(Predictor.load(folder), engine)
 

@@ -102,7 +102,7 @@ def test_leaving_writers_out_scores_rules_alone_and_with_the_detector(
     sample = frame.groupby(["writer", "kind"]).head(15)
     sample = sample[sample["writer"].isin(sorted(sample["writer"].unique())[:3])]
     sample.to_csv(tmp_path / "dev.csv", index=False)
-    table = leave_one_writer_out(shipped_model, tmp_path / "dev.csv")
+    table = leave_one_writer_out(shipped_model, [tmp_path / "dev.csv"])
     assert table["setting"].iloc[0] == "rules alone" and len(table) == 1 + len(THRESHOLDS)
     # Adding flags can only raise recall and false alarms.
     assert (table["recall"].iloc[1:] >= table["recall"].iloc[0]).all()
