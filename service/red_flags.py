@@ -116,6 +116,8 @@ _PATIENT = f"{_RELATIVE[:-1]}|{_CHILD})"
 _PATIENT_RELATIVE = re.compile(
     # Not one who has died: "my late husband's aneurysm".
     rf"(?:\b(?:my|our|mi|ma)\s+(?!late\s)(?:\w+\s+|\d[\w-]*\s+)?|^\W*|[\"“‘>]\s*|writing\s+for\s+(?:my\s+)?|"
+    # "Ticket for Mum (84): slipped off the bottom step": the message is about her.
+    r"\b(?:ticket|request|enquiry|query|referral)\s+(?:for|about|re:?)\s+(?:my\s+)?|"
     # "Has anyone's dad had a triple A? Mine's 70 ...": the writer's own dad.
     rf"\b(?:anyone|anybody)['’]?s\s+(?=\w+[^.!?\n]{{0,80}}[.!?]\s+mine\b)|[.!?]\s+(?=(?:{_CHILD})\b))"
     rf"{_PATIENT}\b"
