@@ -161,13 +161,16 @@ _TELLING_RELATIVE = re.compile(
 # A relative named inside a sign as its company, not its owner: "when I'm with my wife nothing
 # happens".
 _COMPANY = re.compile(r"\b(with|to|for|feel)\s+$", _FLAGS)
+_PARTNER = re.compile(r"\b(wife|husband|partner|girlfriend|boyfriend|missus|hubby)\b", _FLAGS)
+_WITH_PARTNER = re.compile(r"\bwith\s+((my|our)\s+)?$", _FLAGS)
 # The relative as the subject of the sentence's account, not its object ("with my wife") or an
 # owner ("my son's car was hit").
 _MY_RELATIVE = re.compile(
-    r"(?<!\bwith\s)(?<!\bfor\s)(?<!\bto\s)(?<!\bby\s)(?<!\bfrom\s)(?<!\bof\s)(?<!\bat\s)"
-    rf"(?<!\band\s)(?<!\bin\s)(?<!\bon\s)\b(my|our)\s+(\w+['’]s\s+|\w+\s+)?{_RELATIVE}\b(?!['’]s)",
+    rf"\b(my|our)\s+(\w+['’]s\s+|\w+\s+)?{_RELATIVE}\b(?!['’]s)",
     _FLAGS,
 )
+# ... after any of these words, however many spaces stand between.
+_OBJECT_OF = re.compile(r"\b(with|for|to|by|from|of|at|and|in|on)\s+$", _FLAGS)
 # Someone other than the writer: pronouns and people described by a noun.
 _THIRD_PERSON = re.compile(
     # "I write as a lady of eighty-seven", "I am a man of 80": the writer, described.
@@ -175,7 +178,8 @@ _THIRD_PERSON = re.compile(
     r"\b(a|an|the|one|another)\s+(\w+\s+){0,2}"
     r"(man|men|lady|ladies|woman|women|gent|gentleman|chap|lad|guy|bloke|person|people|"
     r"patients?|pt|residents?|customer|client|character|friend|colleague|neighbou?r|trainer|"
-    r"teammate|kid|boy|girl)\b(?!['’]s)",
+    # Not a body part named after a man: "the man part is not working".
+    r"teammate|kid|boy|girl)\b(?!['’]s)(?!\s+(part|parts|bits|thing|function)\b)",
     _FLAGS,
 )
 
@@ -1902,7 +1906,12 @@ class RedFlagEngine:
         for cue in () if writer_too else context.other_person.finditer(reading, before, end):
             # The relative as company inside the sign: "when I am with my wife nothing happens",
             # "I can't feel my partner".
-            if before + cue.start() > start and _COMPANY.search(wide, 0, cue.start()):
+            # "with my wife the man part is not working": a partner is company for those signs.
+            if (before + cue.start() > start and _COMPANY.search(wide, 0, cue.start())) or (
+                rule.category == "cauda_equina"
+                and _PARTNER.search(cue.group(0))
+                and _WITH_PARTNER.search(wide, 0, cue.start())
+            ):
                 continue
             patient = _PATIENT_NOUN.search(cue.group(0))
             if patient and patient.group(0) in patient_relatives():
@@ -1965,6 +1974,8 @@ class RedFlagEngine:
             # aneurysm" beside the writer's own back, however far back in the sentence.
             if reading.first_relative() < start:
                 for cue in _MY_RELATIVE.finditer(text, told_from, start):
+                    if _OBJECT_OF.search(text, max(0, cue.start() - 20), cue.start()):
+                        continue
                     rest = text[cue.end() : end]
                     if not (
                         _WRITER_WORD.search(rest)
