@@ -213,9 +213,11 @@ _RELATIVE_REPORTS = re.compile(
 # Speech reported in quotes (curly quotes are straightened before the text is read).
 _SAID_IN_QUOTES = re.compile(
     r"\b(says|said|saying|tells\s+(me|us)|told\s+(me|us)|keeps\s+saying|cries|cried|screams|"
-    r"screamed|shouts|shouted)\s*[:,]?\s*(?P<quote>[\"'])(?:(?!(?P=quote)).)*$",
+    # An apostrophe between letters does not close a quotation: "she says 'I've got this ache'".
+    r"screamed|shouts|shouted)\s*[:,]?\s*(?P<quote>[\"'])(?:(?!(?P=quote)).|(?<=\w)'(?=\w))*$",
     _FLAGS,
 )
+_QUOTE_END = {'"': re.compile('"'), "'": re.compile(r"'(?!\w)|(?<!\w)'")}
 _THIRD_PERSON_WORD = re.compile(r"\b(he|she|they|him|her|his|their|he's|she's)\b", _FLAGS)
 # The writer has the other person's sign too: "Mum had breast cancer and I had it too".
 _WRITER_HAS_IT_TOO = re.compile(
@@ -1255,11 +1257,11 @@ class Reading:
                     text, max(0, complaint.start() - 80), complaint.start()
                 )
             ):
-                closing = text.find(said.group("quote"), complaint.start())
-                if closing < 0:
+                closing = _QUOTE_END[said.group("quote")].search(text, complaint.start())
+                if closing is None:
                     break
                 complaint = _first_match(
-                    _WRITER_COMPLAINT, _WRITER_COMPLAINT_RE2, self, closing + 1
+                    _WRITER_COMPLAINT, _WRITER_COMPLAINT_RE2, self, closing.end()
                 )
             relative = _first_match(_RELATIVE_NOUN, _RELATIVE_NOUN_RE2, self)
             self._named = relative.start() if relative else len(text)
