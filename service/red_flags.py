@@ -213,6 +213,7 @@ _RELATIVE_REPORTS = re.compile(
 # Speech reported in quotes (curly quotes are straightened before the text is read).
 _SAID_IN_QUOTES = re.compile(
     r"\b(says|said|saying|tells\s+(me|us)|told\s+(me|us)|keeps\s+saying|cries|cried|screams|"
+    r"describes\s+(it\s+)?as|described\s+(it\s+)?as|"
     # An apostrophe between letters does not close a quotation: "she says 'I've got this ache'".
     r"screamed|shouts|shouted)\s*[:,]?\s*(?P<quote>[\"'])(?:(?!(?P=quote)).|(?<=\w)'(?=\w))*$",
     _FLAGS,
