@@ -104,3 +104,13 @@ def test_cli_trains_with_other_column_names(tmp_path: Path) -> None:
     assert main(argv) == 0
     assert load_model(models / "latest").labels == sorted(TINY_ROWS)
     assert os.path.islink(models / "latest")
+
+
+def test_the_sign_detector_records_each_file_it_learned_from(shipped_model: Path) -> None:
+    signs = json.loads((shipped_model / "metadata.json").read_text())["sign_detector"]
+    files = signs["files"]
+    assert [Path(f["path"]).name for f in files] == ["red_flags_dev.csv", "red_flags_read.csv"]
+    assert all(len(f["sha256"]) == 64 for f in files)
+    assert signs["rows"] == sum(f["rows"] for f in files)
+    card = (shipped_model / "MODEL_CARD.md").read_text()
+    assert "red_flags_dev.csv" in card and "red_flags_read.csv" in card
