@@ -126,7 +126,8 @@ _PATIENT_RELATIVE = re.compile(
 )
 _COMPLAINT = re.compile(
     r"\b(back|backache|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
-    r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|screams?|crying|cries|bent|can'?t\s+get\s+up)\b",
+    r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|screams?|crying|cries|bent|"
+    r"can'?t\s+(get\s+up|bend|move))\b",
     _FLAGS,
 )
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
@@ -150,7 +151,7 @@ _REPORTING_RELATIVE = re.compile(
     rf"\b{_RELATIVE}\s+(rang|called|phoned|calling|ringing|phoning|present|accompanying|attending|typing)\b|"
     rf"\baccompanied\s+by\s+(his|her|their)?\s*{_RELATIVE}\b|"
     # "Pt's wife reports: known lung Ca", "Pt's partner on phone: bilat foot drop".
-    rf"\b(pt|patient)['’]?s\s+{_RELATIVE}\s*((reports?|reported|says|said|states|stated)\s*|"
+    rf"\b(pt|patient)['’]?s\s+{_RELATIVE}\s*(\([^)]{{0,40}}\)\s*)?((reports?|reported|says|said|states|stated)\s*|"
     r"on\s+(the\s+)?phone\s*)?[:–—-]",
     _FLAGS,
 )
@@ -277,6 +278,9 @@ _CLAUSAL_START = re.compile(
 )
 _EXCEPTION = re.compile(r"\b(except|apart\s+from|aside\s+from|other\s+than|besides)\b", _FLAGS)
 _AND_BEFORE = re.compile(r"\band\s+(then\s+)?$", _FLAGS)
+_NOT_THE_PATIENT = re.compile(
+    r"\(\s*not\s+(the\s+|our\s+|my\s+)?(pt|patient|caller|client|person|one|me|us|him|her)\b", _FLAGS
+)
 _VERBAL_NEGATION = re.compile(r"(n['’]?t|\bnot|\bnever)\b", _FLAGS)
 _NEGATIVE_SIGN = re.compile(
     r"((feel|feels|felt|feeling)\s+)?(nothing|none|never|nobody)\b|"
@@ -368,6 +372,18 @@ _CONTRAST = re.compile(
 # his legs'"), and closes after a word before a non-word, so an apostrophe ("Dad's") does neither.
 _OPENING_QUOTE = re.compile(r"(?:^|(?<=[\s(\[:;,=/-]))['\"](?=\w)")
 _CLOSING_QUOTE = re.compile(r"(?<=[\w.!?])['\"](?!\w)")
+
+
+def _in_aside(text: str, begin: int, denial: int, start: int) -> bool:
+    """The denial at `denial` is in brackets closed before the sign at `start`, so it ends
+    there ("Someone (not naming names) dared me to jump"); not one that says whose the sign
+    is ("Husband (not pt) has hx of prostate ca")."""
+    opening = text.rfind("(", begin, denial)
+    return (
+        opening > text.rfind(")", begin, denial)
+        and ")" in text[denial:start]
+        and not _NOT_THE_PATIENT.match(text, opening)
+    )
 
 
 def _quotation_end(text: str, sentence_begin: int, start: int, end: int) -> int:
@@ -1629,7 +1645,10 @@ class RedFlagEngine:
                 context.negation_window_words,
                 context.window_words,
             )
-            # History only near the cue: "osteoporosis (fracture 2019) ... after a slip" is new.
+            # History only near the cue: "osteoporosis (fracture 2019) ... after a slip" is new,
+            # and not in an aside closed before it: "my dad (prostate cancer, treated 2017)
+            # stepped off a kerb".
+            near = max(near, reading.text.rfind(")", near, m.start()) + 1)
             if self._negated(reading, m.start(), m.end(), before, begin) or _said_over(
                 context.resolved_history, reading, near, finish, within=True
             ):
@@ -1724,6 +1743,8 @@ class RedFlagEngine:
         if _MARKED_PRESENT.search(text, max(0, start - 8), start):
             return False
         negations = list(context.negation_before.finditer(reading, before, start))
+        if negations and _in_aside(text, begin, before + negations[-1].start(), start):
+            negations = []
         if not negations:
             # "Denies fever, rigors, night sweats, weight loss or urinary retention": a list
             # negation reaches every item of its clause, however long the list.
@@ -1749,6 +1770,7 @@ class RedFlagEngine:
                 or _PRESENT_ITEM.match(text, end)
                 or _PRESENT_ITEM.match(text, start)
             )
+            # "Someone (not naming names) dared me to jump": a denial in an aside ends with it.
             if not context.negation_breakers.search(reading, gap, start) and not clausal:
                 return True
         # Answers follow questions: "Fever? No." reads past the question mark.
