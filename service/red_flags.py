@@ -57,7 +57,7 @@ _SELF_REFERENCE = re.compile(
 # The writer describing their own pain, anywhere in the text: then the writer is the patient.
 _WRITER_COMPLAINT = re.compile(
     # Not a replaced hip ("recovering from my hip replacement").
-    r"\b(my|mine)\s+(own\s+)?(lower?\s+)?(back|legs?|hips?(?!\s+(replacement|op|operation|surgery))|"
+    r"\b(my|mine)\s+(own\s+)?(low(er)?\s+)?(back|legs?|hips?(?!\s+(replacement|op|operation|surgery))|"
     r"spine|waist|loins)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
     r"\bmine\s+(is|are|was|has)\b(?!\s+\d)|\bi'?m\s+the\s+one\s+with\b|"
     # "My issue is a sore lower back", "today it's my turn with a back problem", "now is me with
@@ -73,7 +73,7 @@ _WRITER_COMPLAINT = re.compile(
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+(just\s+)?got|am\s+having|get)\s+(\w+\s+){0,2}(pain|ache)\b|\bi('?m|\s+am|"
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)|"
     # "I'm 34, lower back aches ...", "I am 40 and have back pain", "for me only pain in the back".
-    r"\b(i'?m|im|i\s+am)\s+\d{1,2}\b((?!\b(she|he|they|her|his|their)\b)[^.!?\n]){0,25}"
+    r"\b(i'?m|im|i\s+am)\s+\d{1,2}\b((?!\b(she|he|they|her|his|their|my|our)\b)[^.!?\n]){0,60}"
     r"\b(lower\s+back|back\s+(pain|ache)|sore\s+(lower\s+)?back)|"
     r"\b(for|as\s+for)\s+me\b[^.!?\n]{0,15}\b(pain|ache|sore)|"
     # "I am getting pain in lower back", "me also have pain", "mine just aches", "the back pain
