@@ -69,7 +69,8 @@ _WRITER_COMPLAINT = re.compile(
     r"\bit.?s\s+(actually\s+)?me\b[^.!?\n]{0,30}\bwho\s+has\s+the\s+(back|pain)|"
     r"\b(ache|pain|twinge|niggle)\s+i\s+(always\s+|usually\s+)?get\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve)\s+(had\s+|got\s+)?(a\s+)?"
-    r"(?!(treated|seen|reviewed|assessed|examined|managed|been\s+treating|been\s+seeing)\b)(\w+\s+){0,3}(back|legs?|hips?)\b|"
+    r"(?!(treated|seen|reviewed|assessed|examined|managed|referred|sent|asked|brought|booked|"
+    r"invited|called|rung|phoned|written|been\s+treating|been\s+seeing)\b)(\w+\s+){0,3}(back|legs?|hips?)\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+(just\s+)?got|am\s+having|get)\s+(\w+\s+){0,2}(pain|ache)\b|\bi('?m|\s+am|"
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)|"
     # "I'm 34, lower back aches ...", "I am 40 and have back pain", "for me only pain in the back".
@@ -115,7 +116,7 @@ _CHILD = r"toddler|baby|newborn|infant|kid|kiddo|child|little\s+one"
 _PATIENT = f"{_RELATIVE[:-1]}|{_CHILD})"
 _PATIENT_RELATIVE = re.compile(
     # Not one who has died: "my late husband's aneurysm".
-    rf"(?:\b(?:my|our|mi|ma)\s+(?!late\s)(?:\w+\s+|\d[\w-]*\s+)?|^\W*|[\"“‘>]\s*|writing\s+for\s+(?:my\s+)?|"
+    rf"(?:\b(?:my|our|mi|ma)\s+(?!late\s)(?:\w+\s+|\d[\w-]*\s+|\d{{1,3}}\s*(?:yr|yrs|year|years)[\s-]*old\s+)?|^\W*|[\"“‘>]\s*|writing\s+for\s+(?:my\s+)?|"
     # "Ticket for Mum (84): slipped off the bottom step": the message is about her.
     r"\b(?:ticket|request|enquiry|query|referral)\s+(?:for|about|re:?)\s+(?:my\s+)?|"
     # "Has anyone's dad had a triple A? Mine's 70 ...": the writer's own dad.
@@ -127,7 +128,7 @@ _PATIENT_RELATIVE = re.compile(
 _COMPLAINT = re.compile(
     r"\b(back|backache|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
     r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|screams?|crying|cries|bent|"
-    r"can'?t\s+(get\s+up|bend|move))\b",
+    r"can'?t\s+(get\s+up|bend|move|sit))\b",
     _FLAGS,
 )
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
@@ -161,7 +162,7 @@ _TELLING_RELATIVE = re.compile(
 )
 # A relative named inside a sign as its company, not its owner: "when I'm with my wife nothing
 # happens".
-_COMPANY = re.compile(r"\b(with|to|for|feel)\s+$", _FLAGS)
+_COMPANY = re.compile(r"\b(with|without|to|for|feel)\s+$", _FLAGS)
 _PARTNER = re.compile(r"\b(wife|husband|partner|girlfriend|boyfriend|missus|hubby)\b", _FLAGS)
 _WITH_PARTNER = re.compile(r"\bwith\s+((my|our)\s+)?$", _FLAGS)
 # The relative as the subject of the sentence's account, not its object ("with my wife") or an
@@ -279,7 +280,8 @@ _CLAUSAL_START = re.compile(
 _EXCEPTION = re.compile(r"\b(except|apart\s+from|aside\s+from|other\s+than|besides)\b", _FLAGS)
 _AND_BEFORE = re.compile(r"\band\s+(then\s+)?$", _FLAGS)
 _NOT_THE_PATIENT = re.compile(
-    r"\(\s*not\s+(the\s+|our\s+|my\s+)?(pt|patient|caller|client|person|one|me|us|him|her)\b", _FLAGS
+    r"\(\s*not\s+(the\s+|our\s+|my\s+)?(pt|patient|caller|client|person|one|me|us|him|her)\b",
+    _FLAGS,
 )
 _VERBAL_NEGATION = re.compile(r"(n['’]?t|\bnot|\bnever)\b", _FLAGS)
 _NEGATIVE_SIGN = re.compile(
@@ -346,7 +348,7 @@ _PRESENT_ITEM = re.compile(
     _FLAGS,
 )
 # A form's mark that the item after it is present: "(+) night sweats".
-_MARKED_PRESENT = re.compile(r"(\(\+\)|\[\+\]|\+ve\b)\s*$", _FLAGS)
+_MARKED_PRESENT = re.compile(r"(\(\+\)|\[\+\]|\[\s*[x✓✔]\s*\]|\+ve\b)\s*$", _FLAGS)
 # Medicines that can hide a sign for a while (a fever above all): a normal reading after one
 # does not clear it.
 _MASKING = re.compile(
