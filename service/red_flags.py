@@ -92,6 +92,11 @@ _WRITER_COMPLAINT = re.compile(
     r"(^|[.!?\n]\s*)me,?\s+(i\s+am|i'?m|im|i\s+have|i\s+got|i\s+only)\b",
     _FLAGS,
 )
+_SETS_ASIDE = re.compile(
+    r"\b(ignore\s+me|(i.m|i\s+am)\s+not\s+worried\s+about\s+(me|myself|mine)|"
+    r"don.?t\s+worry\s+about\s+(me|mine))\b",
+    _FLAGS,
+)
 # The writer says plainly that they ask about themselves, whoever else the text is about:
 # "My wife is pregnant ... I'm asking for me", "But I write for me, not him".
 _WRITER_FOCUS = re.compile(
@@ -1286,6 +1291,9 @@ class Reading:
             self._named = relative.start() if relative else len(text)
             if complaint and _first_match(_PROXY, _PROXY_RE2, self):
                 complaint = None  # the "I" with pain is the relative whose words are passed on
+            # "Mine's from golf, ignore me": the writer sets their own pain aside.
+            if complaint and relative and _SETS_ASIDE.search(text):
+                complaint = None
             # Only where it would change who the patient is (a relative named before the
             # writer's own pain) is the whole text read for "I'm asking for me".
             if (
