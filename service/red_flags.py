@@ -1753,6 +1753,7 @@ class RedFlagEngine:
         if _MARKED_PRESENT.search(text, max(0, start - 8), start):
             return False
         negations = list(context.negation_before.finditer(reading, before, start))
+        # "Someone (not naming names) dared me to jump": a denial in an aside ends with it.
         if negations and _in_aside(text, begin, before + negations[-1].start(), start):
             negations = []
         if not negations:
@@ -1780,7 +1781,6 @@ class RedFlagEngine:
                 or _PRESENT_ITEM.match(text, end)
                 or _PRESENT_ITEM.match(text, start)
             )
-            # "Someone (not naming names) dared me to jump": a denial in an aside ends with it.
             if not context.negation_breakers.search(reading, gap, start) and not clausal:
                 return True
         # Answers follow questions: "Fever? No." reads past the question mark.

@@ -152,6 +152,6 @@ def test_the_detector_does_not_flag_plain_back_pain(assessor: Assessor, text: st
 def test_a_misspelt_sign_beside_ordinary_words_still_reaches_the_detector(
     assessor: Assessor,
 ) -> None:
-    text = "inkontinence since monday"
+    text = "incontinense since monday"
     assert assessor.engine.find(text) == []
     assert [flag.category for flag in _flags(assessor, text)] == ["cauda_equina"]
