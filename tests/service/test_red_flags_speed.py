@@ -1,7 +1,6 @@
 """The red-flag engine's shortcuts give what the plain definitions give."""
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import re2
@@ -40,6 +39,7 @@ from service.red_flags import (
     fold,
     loosened,
 )
+from tests.conftest import DATASETS
 
 
 def test_loosened_drops_anchors_boundaries_and_lookarounds_but_not_classes() -> None:
@@ -346,9 +346,8 @@ def test_hyperscan_reports_every_rule_pattern_re2_finds_in_the_labelled_texts(
             found.Add(pattern)
         found.Compile()
         sets.append((first, found))
-    datasets = Path(__file__).resolve().parents[2] / "datasets"
     differences = []
-    for path in sorted(datasets.glob("red_flags*.csv")):
+    for path in sorted(DATASETS.glob("red_flags*.csv")):
         for row, text in enumerate(pd.read_csv(path, keep_default_na=False)["text"], start=2):
             shadow = ascii_shadow(fold(text))
             expected = {first + i for first, found in sets for i in found.Match(shadow) or ()}
