@@ -603,6 +603,7 @@ _CONTEXT_LISTS = (
     "advice_after_condition",
     "came_true",
     "came_true_next",
+    "present_condition",
     "general_question",
     "general_question_after",
     "definition_question",
@@ -635,6 +636,7 @@ class Context:
     advice_after_condition: "Cue"
     came_true: "Cue"
     came_true_next: "Cue"
+    present_condition: "Cue"
     general_question: "Cue"
     general_question_after: "Cue"
     definition_question: "Cue"
@@ -1867,6 +1869,7 @@ class RedFlagEngine:
         ) and not (
             context.came_true.search(reading, end, sentence_end + came_true_beyond)
             or context.came_true_next.search(reading, sentence_end, sentence_end + 120)
+            or context.present_condition.search(reading, sentence_begin, sentence_end + 80)
         )
 
     def _general_question(
@@ -1874,6 +1877,8 @@ class RedFlagEngine:
     ) -> bool:
         """A question about a sign in general, not about the writer's own symptoms."""
         context = self.context
+        if context.present_condition.search(reading, sentence_begin, sentence_end + 80):
+            return False
         # Asking what the sign is, is general whoever asks: "What is cauda equina syndrome and
         # why does my physio keep asking about my bladder?" (but not "What's a pulsing lump in
         # my belly?").

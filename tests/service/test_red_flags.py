@@ -1220,6 +1220,35 @@ def test_a_condition_that_has_not_happened_stays_hypothetical(engine) -> None:
 @pytest.mark.parametrize(
     ("text", "category"),
     [
+        (
+            "Should I go to A&E if I can't lift my foot and it drags? Back bad a month.",
+            "neurological_deficit",
+        ),
+        ("Do we need to ring 111 if mum still can't feel her bum on the loo seat?", "cauda_equina"),
+    ],
+)
+def test_asking_what_to_do_if_one_cannot_do_something_now_is_a_flag(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What should I do if I can't pee one day? Back sore after lifting.",
+        "Should I go to hospital if I can't wee? Not now, I'm fine, I just want a plan. Back sore.",
+    ],
+)
+def test_asking_what_to_do_if_one_cannot_do_something_someday_stays_hypothetical(
+    engine, text: str
+) -> None:
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
         ("No energy, night sweats every night and my back aches.", "infection"),
         ("No trauma, urinary retention since this am, LBP 5/7.", "cauda_equina"),
         ("Nil relief from painkillers, fever 38.5, back pain.", "infection"),
