@@ -89,7 +89,9 @@ _WRITER_COMPLAINT = re.compile(
     # "but this post is about me - 33, chronic back pain", "Me, I am 35, ... now sore", "Me I
     # have only the back pain from carrying the water for him".
     r"\b(post|message|question|thread|this)\s+is\s+(actually\s+|really\s+)?about\s+me\b|"
-    r"(^|[.!?\n]\s*)me,?\s+(i\s+am|i'?m|im|i\s+have|i\s+got|i\s+only)\b",
+    r"(^|[.!?\n]\s*)me,?\s+(i\s+am|i'?m|im|i\s+have|i\s+got|i\s+only)\b|"
+    # "Me only 30, back pain because of badminton."
+    r"(^|[.!?\n]\s*)me,?\s+(only\s+|just\s+)?\d{1,2}\b[^.!?\n]{0,40}\b(back|pain|ache)",
     _FLAGS,
 )
 _SETS_ASIDE = re.compile(
