@@ -277,6 +277,16 @@ def test_a_transcripts_question_answered_no_on_the_next_line_is_not_a_flag(engin
     assert engine.find(text) == []
 
 
+def test_a_quoted_question_answered_no_on_the_next_line_is_not_a_flag(engine) -> None:
+    text = "> Any numbness round your bum, or a fever?\nNope, none of those. Just stiff."
+    assert engine.find(text) == []
+
+
+def test_no_idea_on_the_line_after_a_question_is_not_an_answer(engine) -> None:
+    text = "Why can't I feel my bum when I wipe?\nNo idea what's going on, back agony since Monday."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
 def test_a_transcripts_no_taken_back_on_the_same_line_stays_a_flag(engine) -> None:
     text = (
         "Nurse: Any numbness around your bottom or between your legs?\n"
