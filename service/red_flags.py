@@ -68,7 +68,7 @@ _WRITER_COMPLAINT = re.compile(
     r"\bi.?m\s+the\s+one\s+(posting|writing|asking)\s+about\b|\bi\s+did\s+mine\s+in\b|"
     r"\bit.?s\s+(actually\s+)?me\b[^.!?\n]{0,30}\bwho\s+has\s+the\s+(back|pain)|"
     r"\b(ache|pain|twinge|niggle)\s+i\s+(always\s+|usually\s+)?get\b|"
-    r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve)\s+(had\s+|got\s+)?(a\s+)?"
+    r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+|just\s+|only\s+)?(have|'ve)\s+(had\s+|got\s+)?(a\s+)?"
     r"(?!(treated|seen|reviewed|assessed|examined|managed|referred|sent|asked|brought|booked|"
     r"invited|called|rung|phoned|written|been\s+treating|been\s+seeing)\b)([\w-]+\s+){0,3}(back|legs?|hips?)\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+(just\s+)?got|am\s+having|get)\s+(\w+\s+){0,2}(pain|ache)\b|\bi('?m|\s+am|"
@@ -91,7 +91,9 @@ _WRITER_COMPLAINT = re.compile(
     r"\b(post|message|question|thread|this)\s+is\s+(actually\s+|really\s+)?about\s+me\b|"
     r"(^|[.!?\n]\s*)me,?\s+(i\s+am|i'?m|im|i\s+have|i\s+got|i\s+only)\b|"
     # "Me only 30, back pain because of badminton."
-    r"(^|[.!?\n]\s*)me,?\s+(only\s+|just\s+)?\d{1,2}\b[^.!?\n]{0,40}\b(back|pain|ache)",
+    r"(^|[.!?\n]\s*)me,?\s+(only\s+|just\s+)?\d{1,2}\b[^.!?\n]{0,40}\b(back|pain|ache)|"
+    # "friend on steroids broke his back falling, i just pulled mine".
+    r"\bi('ve|\s+have)?\s+(just\s+|only\s+)?(pulled|hurt|tweaked|strained|did|done|put\s+out|twisted)\s+mine\b",
     _FLAGS,
 )
 _SETS_ASIDE = re.compile(

@@ -277,6 +277,20 @@ def test_a_transcripts_question_answered_no_on_the_next_line_is_not_a_flag(engin
     assert engine.find(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My friend had cauda equina. I just have a sore back from the gym.",
+        "Neighbour's lad came off his motorbike and broke his back, I've only pulled mine weeding.",
+        "Chemo? Not me - I drive my best friend to hers. My back aches from the car seat.",
+    ],
+)
+def test_someone_elses_sign_beside_the_writers_plain_back_pain_is_not_a_flag(
+    engine, text: str
+) -> None:
+    assert engine.find(text) == []
+
+
 def test_a_quoted_question_answered_no_on_the_next_line_is_not_a_flag(engine) -> None:
     text = "> Any numbness round your bum, or a fever?\nNope, none of those. Just stiff."
     assert engine.find(text) == []
