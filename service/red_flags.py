@@ -1861,7 +1861,8 @@ class RedFlagEngine:
         """The words at span = (clause begin, window begin, start, end) are only a possibility:
         feared, asked about, advised on or a condition, and it has not come true since ("ring
         999 if I can't pee, and that is exactly what has happened"), up to `came_true_beyond`
-        characters into what follows the sentence."""
+        characters into what follows the sentence; nor is a condition the writer is in now one
+        ("Should I go to A&E if I can't lift my foot and it drags?")."""
         context = self.context
         begin, window, start, end = span
         return bool(
