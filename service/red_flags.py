@@ -1239,6 +1239,15 @@ class PatternSet:
         )
 
 
+# A question typed without its question mark, as into a search box: "what is cauda equina
+# syndrome", "can a slipped disc cause incontinence" (read only where no mark ends the sentence).
+_BARE_QUESTION = re.compile(
+    r"\s*(what\s+(is|are|does|do)|what'?s|how\s+(do|does|can|long|would)|can|could|does|do|is|are|"
+    r"should|will|would|why\s+(does|do|is|would))\s",
+    _FLAGS,
+)
+
+
 class Reading:
     """One folded text, with what the context step finds in it once for all its signs."""
 
@@ -1397,9 +1406,14 @@ class Reading:
         begin = marks[last] + 1 if last >= 0 else 0
         following = bisect.bisect_left(ends, end)
         if following == len(ends):
-            return begin, len(self.text), False
+            return begin, len(self.text), _BARE_QUESTION.match(self.text, begin) is not None
         finish = ends[following]
-        return begin, finish, self.text[finish] == "?"
+        mark = self.text[finish]
+        return (
+            begin,
+            finish,
+            mark == "?" or (mark == "\n" and _BARE_QUESTION.match(self.text, begin) is not None),
+        )
 
     def sentence_end(self, start: int, end: int) -> int:
         """Where the sentence around a span ends: `sentence(start, end)[1]`, read without the

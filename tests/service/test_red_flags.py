@@ -291,6 +291,21 @@ def test_someone_elses_sign_beside_the_writers_plain_back_pain_is_not_a_flag(
     assert engine.find(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["what is cauda equina syndrome", "what is a triple A and does it cause back pain"],
+)
+def test_a_general_question_typed_without_its_question_mark_is_not_a_flag(
+    engine, text: str
+) -> None:
+    assert engine.find(text) == []
+
+
+def test_a_sign_typed_like_a_search_without_a_question_is_still_a_flag(engine) -> None:
+    text = "cant feel my bum when i wipe since yesterday back agony"
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
 def test_a_quoted_question_answered_no_on_the_next_line_is_not_a_flag(engine) -> None:
     text = "> Any numbness round your bum, or a fever?\nNope, none of those. Just stiff."
     assert engine.find(text) == []
