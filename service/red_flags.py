@@ -59,7 +59,7 @@ _WRITER_COMPLAINT = re.compile(
     # Not a replaced hip ("recovering from my hip replacement").
     r"\b(my|mine)\s+(own\s+)?(low(er)?\s+|left\s+|right\s+)?(back|legs?|hips?(?!\s+(replacement|op|operation|surgery))|"
     r"spine|waist|loins)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
-    r"\bmine\s+(is|are|was|has)\b(?!\s+\d)|\bi'?m\s+the\s+one\s+with\b|"
+    r"\bmine\s+(is|are|was|has)\b(?!\s+\d)|\bi('?m|\s+am)\s+the\s+one\s+with\b|"
     # "My issue is a sore lower back", "today it's my turn with a back problem", "now is me with
     # the back pain", "mine came on after a long drive".
     r"\bmy\s+(issue|problem|complaint|concern|trouble)\s+is\s+(only\s+|just\s+)?(a\s+|the\s+|my\s+)?(\w+\s+){0,2}"
@@ -68,7 +68,7 @@ _WRITER_COMPLAINT = re.compile(
     r"\bi.?m\s+the\s+one\s+(posting|writing|asking)\s+about\b|\bi\s+did\s+mine\s+in\b|"
     r"\bit.?s\s+(actually\s+)?me\b[^.!?\n]{0,30}\bwho\s+has\s+the\s+(back|pain)|"
     r"\b(ache|pain|twinge|niggle)\s+i\s+(always\s+|usually\s+)?get\b|"
-    r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+|just\s+|only\s+)?(have|'ve)\s+(had\s+|got\s+)?(a\s+)?"
+    r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+|just\s+|only\s+)?(have|'ve)\s+(just\s+|only\s+)?(had\s+|got\s+)?(a\s+)?"
     r"(?!(treated|seen|reviewed|assessed|examined|managed|referred|sent|asked|brought|booked|"
     r"invited|called|rung|phoned|written|been\s+treating|been\s+seeing)\b)([\w-]+\s+){0,3}(back|legs?|hips?)\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+(just\s+)?got|am\s+having|get)\s+(\w+\s+){0,2}(pain|ache)\b|\bi('?m|\s+am|"

@@ -283,6 +283,8 @@ def test_a_transcripts_question_answered_no_on_the_next_line_is_not_a_flag(engin
         "My friend had cauda equina. I just have a sore back from the gym.",
         "Neighbour's lad came off his motorbike and broke his back, I've only pulled mine weeding.",
         "Chemo? Not me - I drive my best friend to hers. My back aches from the car seat.",
+        "My flatmate injects and I worry about him. Me, I've just got a stiff back from the sofa.",
+        "My husband have cancer in prostate. I am the one with back pain, from lifting him.",
     ],
 )
 def test_someone_elses_sign_beside_the_writers_plain_back_pain_is_not_a_flag(
