@@ -160,6 +160,8 @@ _REPORTING_RELATIVE = re.compile(
     rf"\b(spoke|speaking|spoken|talked)\s+(to|with)\s+(his|her|the|their)?\s*{_RELATIVE}\b|"
     rf"\b{_RELATIVE}\s+(rang|called|phoned|calling|ringing|phoning|present|accompanying|attending|typing)\b|"
     rf"\baccompanied\s+by\s+(his|her|their)?\s*{_RELATIVE}\b|"
+    # "Collateral hx from son: pt (88) found on floor".
+    rf"\b(collateral\s+)?(hx|history|information|info)\s+(from|per|via)\s+(his|her|the|their)?\s*{_RELATIVE}\b|"
     # "Pt's wife reports: known lung Ca", "Pt's partner on phone: bilat foot drop".
     rf"\b(pt|patient)['’]?s\s+{_RELATIVE}\s*(\([^)]{{0,40}}\)\s*)?((reports?|reported|says|said|states|stated)\s*|"
     r"on\s+(the\s+)?phone\s*)?[:–—-]",
@@ -237,6 +239,10 @@ _WRITER_HAS_IT_TOO = re.compile(
     r"(it|that|one|them)\s+(too|as\s+well|also)\b|[^.!?\n]{0,40}?\b(and|but)\s+so\s+(did|have|do)\s+i\b",
     _FLAGS,
 )
+# The writer and a relative together in the sign's event: "Me and my brother were both in the
+# minibus that rolled", "my brother and I were in the car".
+_WITH_THE_WRITER = re.compile(r"\b(me|i)\s+and\s+$")
+_AND_THE_WRITER = re.compile(r"^\s+and\s+(i|me|myself)\b")
 _OWNER_NAMED_AGAIN = {
     "his": re.compile(r"\b(he|he's|him)\b", _FLAGS),
     "her": re.compile(r"\b(she|she's)\b", _FLAGS),
@@ -1963,6 +1969,10 @@ class RedFlagEngine:
         wide = text[before:end]
         writer_too = _WRITER_HAS_IT_TOO.match(text, end) is not None
         for cue in () if writer_too else context.other_person.finditer(reading, before, end):
+            if _WITH_THE_WRITER.search(wide, 0, cue.start()) or _AND_THE_WRITER.match(
+                wide, cue.end()
+            ):
+                continue
             # The relative as company inside the sign: "when I am with my wife nothing happens",
             # "I can't feel my partner".
             # "with my wife the man part is not working": a partner is company for those signs.
