@@ -89,9 +89,9 @@ _WRITER_COMPLAINT = re.compile(
     # "but this post is about me - 33, chronic back pain", "Me, I am 35, ... now sore", "Me I
     # have only the back pain from carrying the water for him".
     r"\b(post|message|question|thread|this)\s+is\s+(actually\s+|really\s+)?about\s+me\b|"
-    r"(^|[.!?\n]\s*)me,?\s+(i\s+am|i'?m|im|i\s+have|i\s+got|i\s+only)\b|"
     # "Me only 30, back pain because of badminton."
-    r"(^|[.!?\n]\s*)me,?\s+(only\s+|just\s+)?\d{1,2}\b[^.!?\n]{0,40}\b(back|pain|ache)|"
+    r"(^|[.!?\n]\s*)me,?\s+((i\s+am|i'?m|im|i\s+have|i\s+got|i\s+only)\b|"
+    r"(only\s+|just\s+)?\d{1,2}\b[^.!?\n]{0,40}\b(back|pain|ache))|"
     # "friend on steroids broke his back falling, i just pulled mine".
     r"\bi('ve|\s+have)?\s+(just\s+|only\s+)?(pulled|hurt|tweaked|strained|did|done|put\s+out|twisted)\s+mine\b",
     _FLAGS,
@@ -1411,15 +1411,11 @@ class Reading:
         last = bisect.bisect_left(marks, start) - 1
         begin = marks[last] + 1 if last >= 0 else 0
         following = bisect.bisect_left(ends, end)
-        if following == len(ends):
-            return begin, len(self.text), _BARE_QUESTION.match(self.text, begin) is not None
-        finish = ends[following]
-        mark = self.text[finish]
-        return (
-            begin,
-            finish,
-            mark == "?" or (mark == "\n" and _BARE_QUESTION.match(self.text, begin) is not None),
-        )
+        # The text's end closes a sentence as a line break does.
+        finish = ends[following] if following < len(ends) else len(self.text)
+        mark = self.text[finish] if finish < len(self.text) else "\n"
+        bare = mark == "\n" and _BARE_QUESTION.match(self.text, begin) is not None
+        return begin, finish, mark == "?" or bare
 
     def sentence_end(self, start: int, end: int) -> int:
         """Where the sentence around a span ends: `sentence(start, end)[1]`, read without the
