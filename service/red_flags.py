@@ -1453,10 +1453,22 @@ _BACK_COMPLAINT = re.compile(
 )
 
 
+# The relative a message says it is about: "It's my dad I'm asking about", "it's my uncle who
+# hurt his back", "the question's about my mum".
+_SUBJECT_NAMED = re.compile(
+    # Not "it's my mum who had the cancer": who has the back pain, or whom the writer asks about.
+    rf"\b(it['’]?s|it\s+is)\s+(my|our)\s+{_PATIENT}\b(?!['’]s)(?=[^.!?\n]{{0,40}}?"
+    r"(\b(asking|writing|enquiring|worried)\b|\b(back|backache|sciatica)\b))|"
+    r"\b(ask|asking|question['’]?s?|query|writing|enquiring|here)\s+"
+    rf"(about|for|regarding|on\s+behalf\s+of)\s+(my|our)\s+{_PATIENT}\b(?!['’]s)",
+    _FLAGS,
+)
+
+
 def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozenset[str]:
     """The relatives named shortly before a description of pain, and then the first relative
-    named, usually the message's subject. With `backs_only`, the pain must be a back's and not
-    the writer's own ("my back")."""
+    named, usually the message's subject (unless the writer names another one as it). With
+    `backs_only`, the pain must be a back's and not the writer's own ("my back")."""
     text = reading.text
     start = _first_start(_PATIENT_RELATIVE_RE2, reading)
     if start is None:
@@ -1492,8 +1504,15 @@ def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozense
             # male cousin) is one person, named by either word later.
             patients.update(named.group(0) for named in _PATIENT_NOUN.finditer(mention.group(0)))
     if patients:
-        # The first relative named is usually the subject of the whole message.
-        patients.add(mentions[0].group(1))
+        # The first relative named is usually the subject of the whole message, unless the
+        # writer names another one as the subject ("It's my dad I'm asking about", "my
+        # husband's back is sore").
+        named = {
+            _PATIENT_NOUN.search(m.group(0)).group(0).lower() for m in _SUBJECT_NAMED.finditer(text)
+        }
+        first = mentions[0].group(1)
+        if not named or first.lower() in named:
+            patients.add(first)
     return frozenset(patients)
 
 

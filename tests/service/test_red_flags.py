@@ -846,6 +846,24 @@ def test_the_first_relative_named_stays_the_patient_when_another_is_named_later(
     assert "cauda_equina" in {f.category for f in engine.find(text)}
 
 
+def test_a_relatives_sign_is_not_the_patients_when_the_writer_names_another_relative(
+    engine,
+) -> None:
+    text = (
+        "My grandma broke two vertebrae last spring from her osteoporosis. It's my uncle I'm "
+        "asking about: 52, his back went while he was moving her wardrobe."
+    )
+    assert engine.find(text) == []
+
+
+def test_naming_whose_past_sign_it_was_keeps_the_first_relative_the_patient(engine) -> None:
+    text = (
+        "My dad is 81 and fell off a kitchen chair on Sunday. My sister's back is sore from "
+        "lifting him up. It's my mum who had osteoporosis, not him."
+    )
+    assert "fracture" in {f.category for f in engine.find(text)}
+
+
 def test_a_third_persons_sign_is_not_the_writers_who_described_their_own_pain_first(
     engine,
 ) -> None:
