@@ -106,7 +106,13 @@ _SETS_ASIDE = re.compile(
 _WRITER_FOCUS = re.compile(
     r"\b(ask|asking|write|writing|posting|here|enquiring|this\s+is)\s+(for|about|regarding)\s+"
     r"(me|myself|my\s+own\s+(back|pain|symptoms))\b(?!\s+and\b)|"
-    r"\b(back\s+pain|pain|problem)\s+is\s+mine\b|\bfor\s+me,?\s+not\s+(him|her|them)\b",
+    r"\b(back\s+pain|pain|problem)\s+is\s+mine\b|\bfor\s+me,?\s+not\s+(him|her|them)\b|"
+    # "It's me I'm asking about", "I'm the one with the backache", "My question is for myself".
+    r"\bit['’]?s\s+me\s+(i['’]?m|i\s+am)\s+(asking|writing|worried|posting)\b|"
+    r"\b(it['’]?s\s+me|i['’]?m\s+the\s+one|i\s+am\s+the\s+one)\s+"
+    r"(with|who\s+has|who['’]s\s+got|who\s+hurt|that\s+has)\s+"
+    r"(the\s+|a\s+)?([\w-]+\s+){0,2}(back|backache|sciatica)\b|"
+    r"\bquestion\s+is\s+(for|about)\s+(me|myself)\b",
     _FLAGS,
 )
 _RELATIVE = (

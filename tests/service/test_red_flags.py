@@ -923,6 +923,22 @@ def test_a_relatives_sign_is_not_the_writers_who_says_they_ask_about_themselves(
     assert engine.find(text) == []
 
 
+def test_a_relatives_sign_is_not_the_writers_who_says_it_is_me_im_asking_about(engine) -> None:
+    text = (
+        "My mum's back pain last year turned out to be a fracture from her osteoporosis. It's "
+        "me I'm asking about: my back aches after a long shift on the tills."
+    )
+    assert engine.find(text) == []
+
+
+def test_a_relatives_sign_is_not_the_writers_who_is_the_one_with_the_sore_back(engine) -> None:
+    text = (
+        "My dad's back pain turned out to be a fracture from his osteoporosis. I'm the one with "
+        "the sore back now, from digging the allotment."
+    )
+    assert engine.find(text) == []
+
+
 def test_asking_about_oneself_and_a_relative_keeps_the_relatives_signs(engine) -> None:
     text = (
         "My son hurt his back lifting. Today he's dragging his left foot. I'm asking for me "
