@@ -1436,7 +1436,7 @@ class Reading:
 # The writer's own back: "my lower back", "I've got a sore back" (not "we both have bad backs").
 _WRITERS_OWN = re.compile(
     r"(\b(my|mine)\s+((own|lower|bad|sore)\s+)*|"
-    r"\bi('?ve|\s+have)?\s+(also\s+)?(got\s+)?(a\s+|the\s+|some\s+)?((low|lower|bad|sore)\s+)*)$",
+    r"\bi('?ve|\s+have)?\s+((also|only|just)\s+)?(got\s+)?(a\s+|the\s+|some\s+)?((low|lower|bad|sore)\s+)*)$",
     _FLAGS,
 )
 # Relatives whose "'s back" is their own back pain ("Hubby's back's gone"): a look-behind each,

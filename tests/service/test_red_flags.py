@@ -939,6 +939,16 @@ def test_a_relatives_sign_is_not_the_writers_who_is_the_one_with_the_sore_back(e
     assert engine.find(text) == []
 
 
+def test_the_writers_only_backache_is_not_a_back_complaint_of_the_relative_named_before(
+    engine,
+) -> None:
+    text = (
+        "My dad has spinal TB and he has fevers and sweats every night. Me, I have only "
+        "backache from work, no fever."
+    )
+    assert engine.find(text) == []
+
+
 def test_asking_about_oneself_and_a_relative_keeps_the_relatives_signs(engine) -> None:
     text = (
         "My son hurt his back lifting. Today he's dragging his left foot. I'm asking for me "
