@@ -58,7 +58,7 @@ _SELF_REFERENCE = re.compile(
 _WRITER_COMPLAINT = re.compile(
     # Not a replaced hip ("recovering from my hip replacement").
     r"\b(my|mine)\s+(own\s+)?(low(er)?\s+|left\s+|right\s+)?(back|legs?|hips?(?!\s+(replacement|op|operation|surgery))|"
-    r"spine|waist|loins)\b|\bmine'?s\b|\bit'?s\s+me\s+with\b|"
+    r"spine|waist|loins)\b|\bmine'?s\b|\bit'?s\s+me\s*(\(\d{1,3}\)\s*)?,?\s*with\b|"
     r"\bmine\s+(is|are|was|has)\b(?!\s+\d)|\bi('?m|\s+am)\s+the\s+one\s+with\b|"
     # "My issue is a sore lower back", "today it's my turn with a back problem", "now is me with
     # the back pain", "mine came on after a long drive".
@@ -76,7 +76,13 @@ _WRITER_COMPLAINT = re.compile(
     # "I'm 34, lower back aches ...", "I am 40 and have back pain", "for me only pain in the back".
     r"\b(i'?m|im|i\s+am)\s+\d{1,2}\b((?!\b(she|he|they|her|his|their|my|our)\b)[^.!?\n]){0,60}"
     r"\b(lower\s+back|back\s+(pain|ache)|sore\s+(lower\s+)?back)|"
-    r"\b(for|as\s+for)\s+me\b[^.!?\n]{0,15}\b(pain|ache|sore)|"
+    r"\b(for|as\s+for)\s+me\b[^.!?\n]{0,25}\b(pain|ache|sore)|"
+    # "I (42) woke up with back pain", "I'm stuck with the back pain", "What I DO have is a back
+    # that feels like it's been used as a trampoline", "Me? I'm here with a pulled back", "ME: 31".
+    r"\bi\s*\(\d{1,3}\)[^.!?\n]{0,40}\b(back|pain|ache|sciatica)\b|"
+    r"\bi('?m|\s+am)\s+(stuck|left|lumbered)\s+with\s+[^.!?\n]{0,25}\b(back|pain|ache|sciatica)\b|"
+    r"\bwhat\s+i\s+(do\s+)?(have|get)\s+is\s+[^.!?\n]{0,25}\b(back|pain|ache|sciatica)\b|"
+    r"(^|[.!?\n]\s*)me\s*[?:!]\s*((i\s+am|i'?m|im|i\s+have|i'?ve|i\s+got)\b|\d{1,2}\b)|"
     # "I am getting pain in lower back", "me also have pain", "mine just aches", "the back pain
     # I've got now", "I've ended up with a bad back", "asking about me", "my sciatica's flared".
     r"\bi('?m|\s+am)\s+(now\s+|also\s+)?(getting|having|feeling)\s+(\w+\s+){0,2}(pain|aches?)\b|"
@@ -109,7 +115,7 @@ _WRITER_FOCUS = re.compile(
     r"\b(back\s+pain|pain|problem)\s+is\s+mine\b|\bfor\s+me,?\s+not\s+(him|her|them)\b|"
     # "It's me I'm asking about", "I'm the one with the backache", "My question is for myself".
     r"\bit['’]?s\s+me\s+(i['’]?m|i\s+am)\s+(asking|writing|worried|posting)\b|"
-    r"\b(it['’]?s\s+me|i['’]?m\s+the\s+one|i\s+am\s+the\s+one)\s+"
+    r"\b(it['’]?s\s+me|i['’]?m\s+the\s+one|i\s+am\s+the\s+one)\s*(\(\d{1,3}\)\s*)?,?\s*"
     r"(with|who\s+has|who['’]s\s+got|who\s+hurt|that\s+has)\s+"
     r"(the\s+|a\s+)?([\w-]+\s+){0,2}(back|backache|sciatica)\b|"
     r"\bquestion\s+is\s+(for|about)\s+(me|myself)\b",
@@ -1465,7 +1471,7 @@ _SUBJECT_NAMED = re.compile(
     # Not "it's my mum who had the cancer": who has the back pain, or whom the writer asks about.
     rf"\b(it['’]?s|it\s+is)\s+(my|our)\s+{_PATIENT}\b(?!['’]s)(?=[^.!?\n]{{0,40}}?"
     r"(\b(asking|writing|enquiring|worried)\b|\b(back|backache|sciatica)\b))|"
-    r"\b(ask|asking|question['’]?s?|query|writing|enquiring|here)\s+"
+    r"\b(ask|asking|question['’]?s?|question\s+is|query|writing|enquiring|here)\s+"
     rf"(about|for|regarding|on\s+behalf\s+of)\s+(my|our)\s+{_PATIENT}\b(?!['’]s)",
     _FLAGS,
 )

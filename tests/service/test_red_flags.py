@@ -949,6 +949,24 @@ def test_the_writers_only_backache_is_not_a_back_complaint_of_the_relative_named
     assert engine.find(text) == []
 
 
+def test_a_relatives_sign_is_not_the_writers_who_gives_their_age_with_the_sore_back(
+    engine,
+) -> None:
+    text = (
+        "My mum's back pain turned out to be a fracture from her osteoporosis. It's me (29) with "
+        "the sore back now, from rowing."
+    )
+    assert engine.find(text) == []
+
+
+def test_a_relatives_sign_is_not_the_writers_who_answers_me_with_their_own_back(engine) -> None:
+    text = (
+        "My uncle's back went and he lost control of his bladder before his op. Me? I'm here with "
+        "a pulled back from moving his bed."
+    )
+    assert engine.find(text) == []
+
+
 def test_asking_about_oneself_and_a_relative_keeps_the_relatives_signs(engine) -> None:
     text = (
         "My son hurt his back lifting. Today he's dragging his left foot. I'm asking for me "
