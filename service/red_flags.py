@@ -1914,7 +1914,10 @@ class RedFlagEngine:
         begin, window, start, end = span
         return bool(
             context.hypothetical.search(reading, window, start)
-            or context.hypothetical_after.search(reading, end, sentence_end)
+            # With the sentence's own mark: "= A&E?" asks, "= A&E." tells.
+            or context.hypothetical_after.search(
+                reading, end, min(sentence_end + 1, len(reading.text))
+            )
             # Advice on what to watch for covers every sign listed after it in the clause.
             or context.safety_netting.search(reading, begin, start)
             or self._conditional_advice(reading, sentence_begin, start, end, sentence_end)

@@ -406,6 +406,19 @@ def test_a_question_about_causes_followed_by_i_think_i_might_have_it_counts(engi
     assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
 
 
+def test_a_saying_that_a_sign_equals_cancer_is_not_a_sign(engine) -> None:
+    text = (
+        "Everyone at work says weight loss + back pain = cancer. My back is just stiff from the "
+        "new chair."
+    )
+    assert engine.find(text) == []
+
+
+def test_asking_whether_ones_signs_equal_a_and_e_keeps_them(engine) -> None:
+    text = "Back pain + night sweats + on steroids = A&E?"
+    assert "infection" in {f.category for f in engine.find(text)}
+
+
 def test_asking_what_a_sign_is_is_general_even_beside_the_writers_own_words(engine) -> None:
     text = "What is cauda equina syndrome and why does my physio keep asking about my bladder?"
     assert engine.find(text) == []
