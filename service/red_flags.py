@@ -89,7 +89,8 @@ _WRITER_COMPLAINT = re.compile(
     r"\bme\s+(also|too)\s+(have|has|got|get)\b|\bmine\s+(just\s+|only\s+|also\s+)?(hurts|aches)\b|"
     r"\b(back|leg)\s*(pain|ache)\s+(that\s+)?(i'?ve|i\s+have|i)\s+(\w+\s+)?(got|had|get)\b|"
     r"\b(ended\s+up\s+with|given\s+me|gave\s+me)\s+(a\s+)?(\w+\s+){0,2}(back|backache)\b|"
-    r"\b(ask|asking|write|writing)\s+(about|for|regarding)\s+(me|myself)\b|\bmy\s+(sciatica|lumbago)\b|"
+    r"(?<!\bnot\s)(?<!n't\s)\b(ask|asking|write|writing)\s+(about|for|regarding)\s+(me|myself)\b|"
+    r"\bmy\s+(sciatica|lumbago)\b|"
     # "lower back has been killing me since I moved the sofa".
     r"\b(back|legs?)\s+(has\s+been\s+|is\s+|'s\s+|was\s+)?(killing|wrecking|destroying|murdering)\s+me\b|"
     # "but this post is about me - 33, chronic back pain", "Me, I am 35, ... now sore", "Me I
@@ -110,7 +111,8 @@ _SETS_ASIDE = re.compile(
 # The writer says plainly that they ask about themselves, whoever else the text is about:
 # "My wife is pregnant ... I'm asking for me", "But I write for me, not him".
 _WRITER_FOCUS = re.compile(
-    r"\b(ask|asking|write|writing|posting|here|enquiring|this\s+is)\s+(for|about|regarding)\s+"
+    r"(?<!\bnot\s)(?<!n't\s)\b(ask|asking|write|writing|posting|here|enquiring|this\s+is)\s+"
+    r"(for|about|regarding)\s+"
     r"(me|myself|my\s+own\s+(back|pain|symptoms))\b(?!\s+and\b)|"
     r"\b(back\s+pain|pain|problem)\s+is\s+mine\b|\bfor\s+me,?\s+not\s+(him|her|them)\b|"
     # "It's me I'm asking about", "I'm the one with the backache", "My question is for myself".

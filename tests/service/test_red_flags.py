@@ -980,6 +980,14 @@ def test_a_relatives_sign_is_not_the_writers_who_answers_me_with_their_own_back(
     assert engine.find(text) == []
 
 
+def test_not_asking_for_me_makes_the_relative_asked_for_the_patient(engine) -> None:
+    text = (
+        "Not asking for me, asking for my flatmate: he had testicular cancer at 22, and his back "
+        "has hurt for two months."
+    )
+    assert "malignancy" in {f.category for f in engine.find(text)}
+
+
 def test_asking_about_oneself_and_a_relative_keeps_the_relatives_signs(engine) -> None:
     text = (
         "My son hurt his back lifting. Today he's dragging his left foot. I'm asking for me "
