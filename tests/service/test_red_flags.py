@@ -406,6 +406,22 @@ def test_a_question_about_causes_followed_by_i_think_i_might_have_it_counts(engi
     assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
 
 
+def test_a_pattern_does_not_reach_over_a_denial_to_the_sign(engine) -> None:
+    text = (
+        "The GP pressed on my belly and said there was no pulsing at all. My back aches from the "
+        "gym."
+    )
+    assert engine.find(text) == []
+
+
+def test_night_then_no_sweats_is_not_night_sweats(engine) -> None:
+    text = (
+        "Slept with the window open last night and was fine, no sweats at all, back ache is from "
+        "the mattress."
+    )
+    assert engine.find(text) == []
+
+
 def test_a_saying_that_a_sign_equals_cancer_is_not_a_sign(engine) -> None:
     text = (
         "Everyone at work says weight loss + back pain = cancer. My back is just stiff from the "
