@@ -422,6 +422,26 @@ def test_night_then_no_sweats_is_not_night_sweats(engine) -> None:
     assert engine.find(text) == []
 
 
+def test_a_list_asked_as_one_question_and_answered_all_no_is_denied(engine) -> None:
+    text = (
+        "Doctor ask me: you have fever, you lose weight, you have accident? All is no. Only back "
+        "pain in the morning."
+    )
+    assert engine.find(text) == []
+
+
+def test_all_no_after_a_later_question_does_not_deny_an_earlier_yes(engine) -> None:
+    text = "Any fever? Yes 38.5. Any weight loss, numbness, bladder trouble? All is no."
+    assert {f.category for f in engine.find(text)} == {"infection"}
+
+
+def test_a_red_flag_screen_negative_in_brackets_denies_every_item(engine) -> None:
+    text = (
+        "RF screen: -ve (wt loss / IVDU / steroids / trauma / fever / saddle). LBP after lifting."
+    )
+    assert engine.find(text) == []
+
+
 def test_a_saying_that_a_sign_equals_cancer_is_not_a_sign(engine) -> None:
     text = (
         "Everyone at work says weight loss + back pain = cancer. My back is just stiff from the "
