@@ -116,9 +116,9 @@ _WRITER_FOCUS = re.compile(
     r"(me|myself|my\s+own\s+(back|pain|symptoms))\b(?!\s+and\b)|"
     r"\b(back\s+pain|pain|problem)\s+is\s+mine\b|\bfor\s+me,?\s+not\s+(him|her|them)\b|"
     # "It's me I'm asking about", "I'm the one with the backache", "My question is for myself".
-    r"\bit['’]?s\s+me\s+(i['’]?m|i\s+am)\s+(asking|writing|worried|posting)\b|"
-    r"\b(it['’]?s\s+me|i['’]?m\s+the\s+one|i\s+am\s+the\s+one)\s*(\(\d{1,3}\)\s*)?,?\s*"
-    r"(with|who\s+has|who['’]s\s+got|who\s+hurt|that\s+has)\s+"
+    r"\bit'?s\s+me\s+(i'?m|i\s+am)\s+(asking|writing|worried|posting)\b|"
+    r"\b(it'?s\s+me|i'?m\s+the\s+one|i\s+am\s+the\s+one)\s*(\(\d{1,3}\)\s*)?,?\s*"
+    r"(with|who\s+has|who's\s+got|who\s+hurt|that\s+has)\s+"
     r"(the\s+|a\s+)?([\w-]+\s+){0,2}(back|backache|sciatica)\b|"
     r"\bquestion\s+is\s+(for|about)\s+(me|myself)\b",
     _FLAGS,
@@ -1471,10 +1471,10 @@ _BACK_COMPLAINT = re.compile(
 # hurt his back", "the question's about my mum".
 _SUBJECT_NAMED = re.compile(
     # Not "it's my mum who had the cancer": who has the back pain, or whom the writer asks about.
-    rf"\b(it['’]?s|it\s+is)\s+(my|our)\s+{_PATIENT}\b(?!['’]s)(?=[^.!?\n]{{0,40}}?"
+    rf"\b(it'?s|it\s+is)\s+(my|our)\s+{_PATIENT}\b(?!'s)(?=[^.!?\n]{{0,40}}?"
     r"(\b(asking|writing|enquiring|worried)\b|\b(back|backache|sciatica)\b))|"
-    r"\b(ask|asking|question['’]?s?|question\s+is|query|writing|enquiring|here)\s+"
-    rf"(about|for|regarding|on\s+behalf\s+of)\s+(my|our)\s+{_PATIENT}\b(?!['’]s)",
+    r"\b(ask|asking|question'?s?|question\s+is|query|writing|enquiring|here)\s+"
+    rf"(about|for|regarding|on\s+behalf\s+of)\s+(my|our)\s+{_PATIENT}\b(?!'s)",
     _FLAGS,
 )
 
@@ -1519,8 +1519,9 @@ def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozense
             patients.update(named.group(0) for named in _PATIENT_NOUN.finditer(mention.group(0)))
     if patients:
         # The first relative named is usually the subject of the whole message, unless the
-        # writer names another one as the subject ("It's my dad I'm asking about", "my
-        # husband's back is sore").
+        # writer names another one as the subject ("It's my dad I'm asking about"). (Not "my
+        # husband's back is sore": beside "my dad has a high fever and can't pee" that lost
+        # the dad's signs.)
         named = {
             _PATIENT_NOUN.search(m.group(0)).group(0).lower() for m in _SUBJECT_NAMED.finditer(text)
         }
