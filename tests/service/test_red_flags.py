@@ -2507,6 +2507,22 @@ def test_an_exclusion_written_before_a_sign_holds_across_a_run_of_spaces(engine,
     assert engine.find(text) == []
 
 
+def test_a_sign_across_runs_of_spaces_is_placed_in_the_submitted_text(engine) -> None:
+    text = "Back pain  since Monday.\r\n\r\nNow my   legs    keep giving   way."
+    flags = engine.find(text)
+    assert [(f.category, f.evidence) for f in flags] == [
+        ("neurological_deficit", "legs    keep giving   way")
+    ]
+    assert text[flags[0].start : flags[0].end] == flags[0].evidence
+
+
+def test_the_context_of_a_detected_sign_is_read_across_runs_of_spaces(engine) -> None:
+    text = "Sore back.\n\n\n\n" + " " * 40 + "Fever   of 39 since lunch.   No  fever  before."
+    first, second = text.index("Fever"), text.index("fever")
+    assert engine.context_of(text, first, first + 5, "infection") is None
+    assert engine.context_of(text, second, second + 5, "infection") == "negated"
+
+
 def test_a_partner_the_writer_can_no_longer_feel_is_not_the_patient(engine) -> None:
     text = "Since my back went on Monday I can't feel my partner at all when we're intimate."
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}

@@ -38,6 +38,8 @@ from service.red_flags import (
     ends_only,
     fold,
     loosened,
+    one_space,
+    single_spaced,
 )
 from tests.conftest import DATASETS
 
@@ -60,6 +62,38 @@ def test_ends_only_drops_what_may_repeat_zero_times_at_the_start() -> None:
     # Kept: a minimum, a possessive repeat, a named group, nothing left after it.
     for kept in (r"\s+no", r"x*+y", r"(?P<a>x)*y", r"x*", r"\n*x"):
         assert ends_only(kept) == kept
+
+
+def test_one_space_reads_a_repeat_of_spaces_as_one_space_at_most() -> None:
+    assert one_space(r"legs\s+gave\s*way") == r"legs\sgave\s?way"
+    assert one_space(r"a[ \t]+b\s{0,}c\s{1,}d\s*?e") == r"a[ \t]b\s?c\sd\s??e"
+    # Kept: repeats of more than spaces, possessive repeats, an escaped backslash, groups.
+    for kept in (r"[\s,]+x", r"a\s++b", r"a\\s+b", r"(\s)+", r"\s{2,}"):
+        assert one_space(kept) == kept
+
+
+SPACES = " \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=SPACES + "ab.é", max_size=30))
+def test_a_single_spaced_shadow_has_no_two_spaces_side_by_side(text: str) -> None:
+    assert re.search(rb"\s\s", ascii_shadow(fold(single_spaced(text)[0]))) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=SPACES + "ab.", max_size=30))
+def test_offsets_map_between_a_text_and_its_single_spaced_form(text: str) -> None:
+    spaced, spacing = single_spaced(text)
+    if spacing is None:
+        assert spaced == text and re.search(r"\s\s", text) is None
+        return
+    for offset, char in enumerate(spaced):
+        at = spacing.original(offset)  # a run's first character stands for the run
+        assert spacing.single_spaced(at) == offset
+        assert text[at] == char or (char.isspace() and (at == 0 or not text[at - 1].isspace()))
+    for offset, char in enumerate(text):
+        assert spaced[spacing.single_spaced(offset)] == char or char.isspace()
 
 
 def match_ends(pattern: str, text: str) -> set[int]:
@@ -97,6 +131,7 @@ def test_sentence_bounds_match_the_plain_definition(text: str, data: st.DataObje
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="abno .,?!\n-:'", max_size=60))
 def test_each_costly_cue_is_found_wherever_re_finds_it(engine: RedFlagEngine, text: str) -> None:
+    text = single_spaced(text)[0]
     reading = Reading(text, engine._cues)
     for cue in [getattr(engine.context, n) for n in ("negation_before", "negation_after")]:
         for begin in range(len(text) + 1):
@@ -114,7 +149,7 @@ def test_each_costly_cue_is_found_wherever_re_finds_it(engine: RedFlagEngine, te
     ).map("".join)
 )
 def test_terminators_are_found_where_re_finds_them(engine: RedFlagEngine, text: str) -> None:
-    terminators = engine.context.terminators
+    text, terminators = single_spaced(text)[0], engine.context.terminators
     starts, ends = Reading(text, engine._cues).stops(terminators)
     expected = [m.span() for m in terminators.pattern.finditer(text)]
     assert list(zip(starts, ends, strict=True)) == expected
@@ -143,7 +178,7 @@ def test_every_cue_finds_in_a_stretch_what_re_finds_there(
     engine: RedFlagEngine, text: str, data: st.DataObject
 ) -> None:
     """Each list, checked first by the scan, by RE2 or both, finds what `re` finds."""
-    text = fold(text)
+    text = fold(single_spaced(text)[0])
     reading = Reading(text, engine._cues)
     cues = [getattr(engine.context, name) for name in ("negation_before", "negation_after")]
     cues += [getattr(engine.context, name) for name in ("negation_answer", "negation_list")]
@@ -196,7 +231,7 @@ def test_third_persons_are_those_re_finds_in_the_stretch(engine: RedFlagEngine, 
 def test_rule_search_bounded_by_hyperscan_ends_finds_what_re2_alone_finds(
     engine: RedFlagEngine, text: str
 ) -> None:
-    reading = Reading(text, engine._cues)
+    reading = Reading(single_spaced(text)[0], engine._cues)
     ends: dict[int, list[int]] = {}
     for part, _, end in engine._any_part.matches(reading.shadow):
         ends.setdefault(part, []).append(end)
@@ -349,7 +384,7 @@ def test_hyperscan_reports_every_rule_pattern_re2_finds_in_the_labelled_texts(
     differences = []
     for path in sorted(DATASETS.glob("red_flags*.csv")):
         for row, text in enumerate(pd.read_csv(path, keep_default_na=False)["text"], start=2):
-            shadow = ascii_shadow(fold(text))
+            shadow = ascii_shadow(fold(single_spaced(text)[0]))
             expected = {first + i for first, found in sets for i in found.Match(shadow) or ()}
             reported = {part for part, _, _ in engine._any_part.matches(shadow)}
             if reported != expected:
