@@ -591,6 +591,7 @@ class SuppressedSign:
 # with no two spaces side by side lets the Hyperscan forms say `\s` where a rule says `\s+`
 # (see `one_space`), which halves the cost of both passes.
 _SPACE_RUN = re.compile(r"\s{2,}")
+_SPACES_MARKED = bytes(ord(" ") if chr(byte).isspace() else ord("x") for byte in range(256))
 
 
 _Sign = TypeVar("_Sign", RedFlag, SuppressedSign)
@@ -636,6 +637,8 @@ class Spacing:
 def single_spaced(text: str) -> tuple[str, Spacing | None]:
     """The text with each run of spaces written as one space, or as one line break where the
     run has one (it still ends a sentence); None for the spacing where nothing changed."""
+    if text.isascii() and b"  " not in text.encode("ascii").translate(_SPACES_MARKED):
+        return text, None  # found in ~2 µs a 1,000 characters, where the search takes ~8
     runs = [match.span() for match in _SPACE_RUN.finditer(text)]
     if not runs:
         return text, None
