@@ -1567,6 +1567,14 @@ _BACK_COMPLAINT = re.compile(
 )
 
 
+# Back pain told of both, then the relative: "We've both got sciatica, me and my husband".
+_BOTH_BACKS_BEFORE = re.compile(
+    r"\bboth\s+(\w+\s+){0,3}(sciatica|bad\s+backs?|back\s*(pain|aches?|problems|trouble)|"
+    r"backaches?|slipped\s+discs?|dodgy\s+backs?)\b[^.!?\n]{0,30}$",
+    _FLAGS,
+)
+
+
 # The relative a message says it is about: "It's my dad I'm asking about", "it's my uncle who
 # hurt his back", "the question's about my mum".
 _SUBJECT_NAMED = re.compile(
@@ -1613,6 +1621,9 @@ def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozense
             complaint is not None
             and complaint.start() < mention.end() + reach
             and (following is None or following.end() > complaint.start())
+        ) or (
+            backs_only
+            and _BOTH_BACKS_BEFORE.search(text, max(0, mention.start() - 60), mention.start())
         ):
             # Every relative word of the mention: "my cousin brother" (Indian English for a
             # male cousin) is one person, named by either word later.

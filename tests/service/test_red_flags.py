@@ -2531,3 +2531,63 @@ def test_a_partner_the_writer_can_no_longer_feel_is_not_the_patient(engine) -> N
 def test_a_childs_quoted_words_are_not_the_writers_own_pain(engine) -> None:
     text = 'Our daughter (9) is on chemo. Tonight she is 38.5 and says "my back is hurting".'
     assert "infection" in {f.category for f in engine.find(text)}
+
+
+def test_asking_whether_a_sign_can_wait_is_asking_about_ones_own(engine) -> None:
+    text = "is numbness around the back passage with back pain worrying or can it wait until monday"
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_a_leg_that_went_from_wobbly_to_dead_in_days_is_getting_weaker(engine) -> None:
+    text = "Leg a bit weak on Tuesday, dead leg by Friday morning. Back's been bad for a fortnight."
+    assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
+
+
+def test_falling_leg_power_in_a_clinical_note_is_getting_weaker(engine) -> None:
+    text = "LBP 2/52. Leg power 4/5 bilat, decreasing on repeat exam. Sphincters intact."
+    assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
+
+
+def test_clothes_swimming_on_someone_is_weight_loss(engine) -> None:
+    text = "Dad's 78, his trousers are swimming on him these days and his back aches all the time."
+    assert "malignancy" in {f.category for f in engine.find(text)}
+
+
+def test_a_relatives_sign_counts_when_both_have_the_back_pain_told_before_him(engine) -> None:
+    text = (
+        "We both have bad backs, me and my dad. Mine is the usual. "
+        "Since yesterday he can't lift his left foot and it slaps on the floor."
+    )
+    assert {f.category for f in engine.find(text)} == {"neurological_deficit"}
+
+
+def test_a_belly_pulse_a_doctor_put_down_to_being_slim_is_not_a_flag(engine) -> None:
+    text = "I can see a beat in my tummy lying down but the GP said it's normal as I'm so thin."
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Honestly tearing my hair out with this back pain, three weeks now.",
+        "Crashed on the couch after a double shift and woke up with a stiff back.",
+        "I can't walk past the chippy without stopping, hence the belly and the bad back.",
+    ],
+)
+def test_idioms_with_sign_words_are_not_flags(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+def test_chills_from_a_broken_boiler_are_not_a_fever(engine) -> None:
+    text = "Been shivering all evening because the boiler's broken again. Back sore from the cold."
+    assert engine.find(text) == []
+
+
+def test_sweats_despite_the_heating_being_broken_stay_a_flag(engine) -> None:
+    text = "Soaked in sweat every night even though the heating's broken, and my back is agony."
+    assert {f.category for f in engine.find(text)} == {"infection"}
+
+
+def test_sweats_under_a_hot_water_bottle_are_not_a_fever(engine) -> None:
+    text = "Fell asleep with the hot water bottle on my back and woke up sweaty. Back still stiff."
+    assert engine.find(text) == []
