@@ -2572,6 +2572,7 @@ def test_a_belly_pulse_a_doctor_put_down_to_being_slim_is_not_a_flag(engine) -> 
         "Honestly tearing my hair out with this back pain, three weeks now.",
         "Crashed on the couch after a double shift and woke up with a stiff back.",
         "I can't walk past the chippy without stopping, hence the belly and the bad back.",
+        "My fevered imagination has decided this backache is something terrible.",
     ],
 )
 def test_idioms_with_sign_words_are_not_flags(engine, text: str) -> None:
@@ -2590,4 +2591,39 @@ def test_sweats_despite_the_heating_being_broken_stay_a_flag(engine) -> None:
 
 def test_sweats_under_a_hot_water_bottle_are_not_a_fever(engine) -> None:
     text = "Fell asleep with the hot water bottle on my back and woke up sweaty. Back still stiff."
+    assert engine.find(text) == []
+
+
+def test_no_known_condition_is_a_denial(engine) -> None:
+    assert engine.find("Nil trauma. No known osteoporosis. 41F, LBP after lifting a box.") == []
+
+
+def test_a_normal_temperature_is_no_fever_beside_a_weak_immune_system(engine) -> None:
+    text = "On azathioprine for Crohn's. Temperature's normal, just a stiff back after gardening."
+    assert engine.find(text) == []
+
+
+def test_a_queried_pulsatile_abdomen_in_a_note_counts(engine) -> None:
+    text = "68M, sudden severe LBP. Abdo: ?pulsatile, difficult exam. For CT."
+    assert {f.category for f in engine.find(text)} == {"vascular"}
+
+
+def test_presyncope_is_fainting(engine) -> None:
+    text = "Presyncope twice this morning with severe low back pain, 70M, smoker."
+    assert {f.category for f in engine.find(text)} == {"vascular"}
+
+
+def test_a_leg_found_at_full_strength_is_not_getting_weaker(engine) -> None:
+    text = "My leg feels weak but the GP tested it today and said the strength is full."
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Night sweats since they changed my HRT dose, and the usual backache.",
+        "The chills are from the ice packs I keep on my back, nothing else.",
+    ],
+)
+def test_sweats_and_chills_with_their_cause_in_the_sentence_are_not_a_fever(engine, text) -> None:
     assert engine.find(text) == []
