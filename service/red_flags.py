@@ -994,7 +994,7 @@ def _patterns(patterns: Any, where: str) -> list[re.Pattern[str]]:
                 "matching, so write patterns in lowercase."
             )
         try:
-            compiled.append(re.compile(_spaces_as_runs(_dropped_g(pattern))))
+            compiled.append(re.compile(_space_or_tab(_dropped_g(pattern))))
         except re.error as err:
             raise RulesError(f"{where}: pattern {pattern!r} does not compile: {err}.") from None
         if compiled[-1].fullmatch(""):
@@ -1039,32 +1039,14 @@ def _dropped_g(pattern: str) -> str:
     return "".join(out)
 
 
-def _spaces_as_runs(pattern: str) -> str:
-    """A literal space stands for a run of spaces or tabs; inside a character class, for a
-    space or a tab ("[- ]" must not become a class that ends early). A negative look-behind
-    without groups holds for runs of up to three spaces wherever it has a `\\s`."""
-    pattern = _NEGATIVE_LOOKBEHIND.sub(_lookbehind_runs, pattern)
+def _space_or_tab(pattern: str) -> str:
+    """A literal space stands for a space or a tab, also inside a character class ("[- ]" must
+    not become a class that ends early). Runs of them are one character by the time a rule
+    reads a text (`single_spaced`), so a look-behind's `\\s` is one too ("(?<!hay\\s)")."""
     return "".join(
-        r"[ \t]+"
-        if token == " "
-        else token.replace(" ", " \\t")
-        if token.startswith("[")
-        else token
+        r"[ \t]" if token == " " else token.replace(" ", " \\t") if token.startswith("[") else token
         for _, token in _tokens(pattern)
     )
-
-
-# A look-behind has a fixed width, so "(?<!hay\\s)" alone would let "hay  fever" through:
-# each space in it is written out as one, two and three, one look-behind for each combination.
-_NEGATIVE_LOOKBEHIND = re.compile(r"\(\?<!((?:\\.|[^()\\])*)\)")
-
-
-def _lookbehind_runs(match: re.Match[str]) -> str:
-    variants = [""]
-    for _, token in _tokens(match.group(1)):
-        runs = ("\\s", "\\s\\s", "\\s\\s\\s") if token == "\\s" else (token,)
-        variants = [variant + run for variant in variants for run in runs]
-    return "".join(f"(?<!{variant})" for variant in dict.fromkeys(variants))
 
 
 def _compile(patterns: Any, where: str) -> re.Pattern[str]:

@@ -20,6 +20,7 @@ from service.red_flags import (
     _REPORTING_RELATIVE,
     _REPORTING_RELATIVE_RE2,
     _SENTENCE_END,
+    _SUBJECT_NAMED,
     _TELLING_RELATIVE,
     _TELLING_RELATIVE_RE2,
     _THIRD_PERSON,
@@ -269,7 +270,11 @@ def plain_patient_relatives(text: str) -> frozenset[str]:
         before = [m for m in mentions if m.end() <= complaint.start() < m.end() + 300]
         if before:  # every relative word of it: "my cousin brother" is one person
             patients.update(m.group(0) for m in _PATIENT_NOUN.finditer(before[-1].group(0)))
-    if patients:
+    # The first relative named, unless the writer names another one as the subject.
+    named = {
+        _PATIENT_NOUN.search(m.group(0)).group(0).lower() for m in _SUBJECT_NAMED.finditer(text)
+    }
+    if patients and (not named or mentions[0].group(1).lower() in named):
         patients.add(mentions[0].group(1))
     # The relative the writer asks on behalf of is a patient however the pain is told.
     proxy = _PROXY.search(text)
