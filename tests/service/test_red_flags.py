@@ -2627,3 +2627,37 @@ def test_a_leg_found_at_full_strength_is_not_getting_weaker(engine) -> None:
 )
 def test_sweats_and_chills_with_their_cause_in_the_sentence_are_not_a_fever(engine, text) -> None:
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Gran's 88 and she's gone down three times this week, her back's killing her.",
+            "fracture",
+        ),
+        ("Went through the windscreen of his van, airbag didn't deploy, back agony.", "fracture"),
+        (
+            "My son landed on his upper back doing a flip on the trampoline, pain down his spine.",
+            "fracture",
+        ),
+        ("The barbell came down on my upper back when I failed the lift.", "fracture"),
+        ("On hydrocortisone tablets for Addison's for 20 years, slipped on a stair.", "fracture"),
+        ("Stage 4 breast, under the palliative team. New back pain this week.", "malignancy"),
+        ("my hoo ha has gone kinda numb since my back went", "cauda_equina"),
+        ("From Monday my leg is no strong and my back pain is bad.", "neurological_deficit"),
+    ],
+)
+def test_signs_a_later_round_of_writers_told_in_new_words(engine, text: str, category: str) -> None:
+    assert {f.category for f in engine.find(text)} == {category}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stage 4 kidney disease and a sore back from gardening.",
+        "Hydrocortisone cream for eczema for 20 years, slipped on the stairs, back sore.",
+    ],
+)
+def test_look_alikes_of_those_words_are_not_flags(engine, text: str) -> None:
+    assert engine.find(text) == []
