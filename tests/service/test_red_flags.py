@@ -2661,3 +2661,20 @@ def test_signs_a_later_round_of_writers_told_in_new_words(engine, text: str, cat
 )
 def test_look_alikes_of_those_words_are_not_flags(engine, text: str) -> None:
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dad nearly passed out when he saw the physio invoice. His back is much better though.",
+        "Legs like jelly after the 10k this morning, lower back sore too.",
+        "It's 26 degrees in my bedroom and the backache is keeping me up.",
+    ],
+)
+def test_sign_words_explained_in_their_own_sentence_are_not_flags(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+def test_the_bedroom_gone_quiet_since_the_back_went_is_new_sexual_dysfunction(engine) -> None:
+    text = "Since my back went last week, things in the bedroom have completely stopped working."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
