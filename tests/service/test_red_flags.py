@@ -2678,3 +2678,13 @@ def test_sign_words_explained_in_their_own_sentence_are_not_flags(engine, text: 
 def test_the_bedroom_gone_quiet_since_the_back_went_is_new_sexual_dysfunction(engine) -> None:
     text = "Since my back went last week, things in the bedroom have completely stopped working."
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+def test_saddle_numbness_that_wore_off_is_not_a_flag(engine) -> None:
+    text = "Numb bum after a long day in the saddle, wore off by teatime. Lower back a bit stiff."
+    assert engine.find(text) == []
+
+
+def test_saddle_numbness_likened_to_an_injection_wearing_off_stays_a_flag(engine) -> None:
+    text = "My groin has gone numb since this morning, like when the dentist's injection wears off."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina"}
