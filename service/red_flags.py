@@ -57,6 +57,19 @@ _SELF_REFERENCE = re.compile(
     _FLAGS,
 )
 # The writer describing their own pain, anywhere in the text: then the writer is the patient.
+# A sentence told wholly in the past: "My gran had a bad back for years and it turned out to
+# be cancer", not "... and since yesterday he can't stand up".
+_TOLD_AS_PAST = re.compile(
+    r"\b(last\s+(week|month|year|spring|summer|autumn|winter|christmas|easter)|"
+    r"(years?|months?|weeks?)\s+ago|in\s+(19|20)\d\d|had\s+(that|the|a|an|his|her|their)|"
+    r"turned\s+out|was\s+rushed|passed\s+away|died)\b",
+    re.IGNORECASE,
+)
+_TOLD_AS_NOW = re.compile(
+    r"\b(now|today|tonight|this\s+(morning|afternoon|evening|week)|since\s+(yesterday|last\s+night|"
+    r"this|then)|currently|still|can.?t|cannot|keeps?|(he|she|they).?s\s+on|(is|are)\s+on)\b",
+    re.IGNORECASE,
+)
 _WRITER_COMPLAINT = re.compile(
     # Not a replaced hip ("recovering from my hip replacement").
     r"\b(my|mine)\s+(own\s+)?(low(er)?\s+|left\s+|right\s+)?(back|legs?|hips?(?!\s+(replacement|op|operation|surgery))|"
@@ -73,7 +86,7 @@ _WRITER_COMPLAINT = re.compile(
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+|just\s+|only\s+)?(have|'ve)\s+(just\s+|only\s+)?(had\s+|got\s+)?(a\s+)?"
     r"(?!(treated|seen|reviewed|assessed|examined|managed|referred|sent|asked|brought|booked|"
     r"invited|called|rung|phoned|written|been\s+treating|been\s+seeing)\b)([\w-]+\s+){0,3}(back|legs?|hips?)\b|"
-    r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+(just\s+)?got|am\s+having|get)\s+(\w+\s+){0,2}(pain|ache)\b|\bi('?m|\s+am|"
+    r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+(just\s+)?got|am\s+having|get)\s+(?!no\s+(pain|ache)\b)(\w+\s+){0,2}(pain|ache)\b|\bi('?m|\s+am|"
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)|"
     # "I'm 34, lower back aches ...", "I am 40 and have back pain", "for me only pain in the back".
     r"\b(i'?m|im|i\s+am)\s+\d{1,2}\b((?!\b(she|he|they|her|his|their|my|our)\b)[^.!?\n]){0,60}"
@@ -2104,10 +2117,32 @@ class RedFlagEngine:
             return "hypothetical"
         if question and self._general_question(reading, sentence_begin, start, end, sentence_end):
             return "general_question"
-        # A relative can be named inside the sign: "my dad's cancer".
-        wide = text[before:end]
+        # A relative can be named inside the sign: "my dad's cancer". The person who opens the
+        # sentence owns its signs however far on: "My riding buddy went over a car bonnet on
+        # his Ducati and fractured T12".
+        if (
+            sentence_begin < before
+            and reading.writer_and_relative()[0] >= 0
+            and (opener := context.other_person.search(reading, sentence_begin, before))
+            and opener.start() <= 2
+            # Not told as now ("My husband's had a kidney transplant so he's on the anti-rejection
+            # tablets"), and a relative with a back of their own only in a sentence told wholly in
+            # the past: "My hubby's back's gone and he can't feel the wee coming out. Mine's sore".
+            and not _TOLD_AS_NOW.search(text, sentence_begin, sentence_end)
+            and (
+                _TOLD_AS_PAST.search(text, sentence_begin, sentence_end)
+                or not (
+                    (named := _RELATIVE_NOUN.search(opener.group(0)))
+                    and named.group(0).lower() in reading.relatives_with_backs()
+                )
+            )
+        ):
+            owner_from = sentence_begin
+        else:
+            owner_from = before
+        wide = text[owner_from:end]
         writer_too = _WRITER_HAS_IT_TOO.match(text, end) is not None
-        for cue in () if writer_too else context.other_person.finditer(reading, before, end):
+        for cue in () if writer_too else context.other_person.finditer(reading, owner_from, end):
             if _WITH_THE_WRITER.search(wide, 0, cue.start()) or _AND_THE_WRITER.match(
                 wide, cue.end()
             ):
@@ -2115,7 +2150,7 @@ class RedFlagEngine:
             # The relative as company inside the sign: "when I am with my wife nothing happens",
             # "I can't feel my partner".
             # "with my wife the man part is not working": a partner is company for those signs.
-            if (before + cue.start() > start and _COMPANY.search(wide, 0, cue.start())) or (
+            if (owner_from + cue.start() > start and _COMPANY.search(wide, 0, cue.start())) or (
                 rule.category == "cauda_equina"
                 and _PARTNER.search(cue.group(0))
                 and _WITH_PARTNER.search(wide, 0, cue.start())

@@ -2688,3 +2688,23 @@ def test_saddle_numbness_that_wore_off_is_not_a_flag(engine) -> None:
 def test_saddle_numbness_likened_to_an_injection_wearing_off_stays_a_flag(engine) -> None:
     text = "My groin has gone numb since this morning, like when the dentist's injection wears off."
     assert {f.category for f in engine.find(text)} == {"cauda_equina"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My friend Doreen had that cauda equina thing after her back op, she was wet through and "
+        "couldn't feel her bottom. My own back is just stiff from gardening.",
+        "My neighbour's husband was rushed in with a ruptured aneurysm last week, tearing pain in "
+        "his back, collapsed in the garden. My own back is just stiff from the sewing machine.",
+    ],
+)
+def test_the_person_who_opens_a_sentence_owns_its_signs_beside_the_writers_own_pain(
+    engine, text: str
+) -> None:
+    assert engine.find(text) == []
+
+
+def test_a_writer_with_no_pain_of_their_own_writes_about_the_relative(engine) -> None:
+    text = "My daughter, 9, was in a car crash yesterday. I have no pain, only her."
+    assert {f.category for f in engine.find(text)} == {"fracture"}
