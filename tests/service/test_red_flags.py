@@ -2708,3 +2708,43 @@ def test_the_person_who_opens_a_sentence_owns_its_signs_beside_the_writers_own_p
 def test_a_writer_with_no_pain_of_their_own_writes_about_the_relative(engine) -> None:
     text = "My daughter, 9, was in a car crash yesterday. I have no pain, only her."
     assert {f.category for f in engine.find(text)} == {"fracture"}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Found soiling on his underwear this morning and he hadn't noticed.", "cauda_equina"),
+        ("Tried a backflip at 41 and landed on my neck, lower back seized since.", "fracture"),
+        ("Got speared head first into the ground in a tackle, back burning since.", "fracture"),
+        (
+            "Mum slipped in the kitchen, now her legs are numb and she cannot move them.",
+            "neurological_deficit",
+        ),
+        ("Passed out at the top of the stairs and came round at the bottom. 74.", "fracture"),
+        ("Dad has been loosing weight and his back is bad.", "malignancy"),
+        ("The back pain does not allow him to sleep at night.", "malignancy"),
+        (
+            'The GP said "as long as you can wee, you are fine". Since last night I can\'t.',
+            "cauda_equina",
+        ),
+        (
+            "Does it matter that I'm on long-term steroids if I've just pulled my back lifting?",
+            "fracture",
+        ),
+    ],
+)
+def test_signs_the_next_round_of_writers_told_in_new_words(engine, text: str, category) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_an_idiom_of_no_business_doing_something_is_no_denial(engine) -> None:
+    text = "I had no business trying a backflip at my age and landed on my head."
+    assert {f.category for f in engine.find(text)} == {"fracture"}
+
+
+def test_a_relative_who_landed_on_her_backside_is_the_patient(engine) -> None:
+    text = (
+        "My aunt is 85 and has been on steroids for years. "
+        "She tripped over the dog's lead today and landed on her backside."
+    )
+    assert {f.category for f in engine.find(text)} == {"fracture"}
