@@ -2748,3 +2748,60 @@ def test_a_relative_who_landed_on_her_backside_is_the_patient(engine) -> None:
         "She tripped over the dog's lead today and landed on her backside."
     )
     assert {f.category for f in engine.find(text)} == {"fracture"}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Last night I have the shiver very much, I cover with three blankets and still shake.",
+            "infection",
+        ),
+        (
+            "Every night this week I've woken up absolutely soaking, changed my t-shirt twice.",
+            "infection",
+        ),
+        ("Transplant patient on tacrolimus, 37.9 tonight, lower back aching.", "infection"),
+        ("Pain where they did the facet injection is getting worse every day.", "infection"),
+        ("Since September I've dropped from 11st 4 to just under 9st 10.", "malignancy"),
+        ("Lying, standing, curled up, makes zero difference and 3am is the worst.", "malignancy"),
+        ("Since his back went he can't, you know, in the bedroom.", "cauda_equina"),
+        ("Now I have like sleeping in the intimate parts and inner thighs.", "cauda_equina"),
+        (
+            "How do you know your bladder is empty? I used to just know. Now I feel nothing.",
+            "cauda_equina",
+        ),
+        ("Stood at the toilet ages, no wee came. Lifted a wardrobe Friday.", "cauda_equina"),
+        ("Went to stand up and my legs just weren't there.", "neurological_deficit"),
+        ("Now I hoist my left leg up the kerb with my hand.", "neurological_deficit"),
+        ("Chappal is slipping off my right foot while walking.", "neurological_deficit"),
+        ("Fallen off the wagon. Hay wagon, ten foot up, straight onto the yard.", "fracture"),
+        ("Went arse over tit on the ice, 68, osteopenia on my last scan.", "fracture"),
+        ("The floor came up to meet me and I woke up on the kitchen lino.", "vascular"),
+        ("My aorta scan said 4.6 in January and now my back is 10/10.", "vascular"),
+    ],
+)
+def test_signs_only_the_detector_caught_in_the_next_round_are_read_by_the_rules(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_needing_proper_advice_is_no_advice_card(engine) -> None:
+    text = "I'm going to be honest because I need proper advice: I inject, not every day."
+    assert {f.category for f in engine.find(text)} == {"infection"}
+
+
+def test_a_hospital_that_sorted_a_wrist_did_not_resolve_the_crash(engine) -> None:
+    text = (
+        "Came off the motorbike at about 40 on Friday, hospital sorted my wrist "
+        "but now my back is hurting like hell."
+    )
+    assert {f.category for f in engine.find(text)} == {"fracture"}
+
+
+def test_an_aorta_of_normal_width_is_no_aneurysm(engine) -> None:
+    text = (
+        "His aorta measured 2.4 cm at screening, which is normal. Back ache after moving furniture."
+    )
+    assert engine.find(text) == []
