@@ -2805,3 +2805,37 @@ def test_an_aorta_of_normal_width_is_no_aneurysm(engine) -> None:
         "His aorta measured 2.4 cm at screening, which is normal. Back ache after moving furniture."
     )
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fever dream last night that my spine was made of Lego. Stiff back from sleeping badly.",
+        "Landed a 10-foot drop on my snowboard, didn't fall once, back tight from the board.",
+        "Can't pee if someone's in the next cubicle, always been that way, shy bladder.",
+        "Vasectomy last week, still a bit numb down there like they said. Back sore from bed.",
+        "My star sign is Cancer and my horoscope said watch your back. Pulled it moving a sofa.",
+        "Lost 4 kilos to a tummy bug at Christmas and regained most of it. Back's from the snow.",
+        "Nearly came off the ladder, grabbed the gutter in time. Wrenched my back hanging there.",
+        "Tore my hamstring sprinting, a tearing feeling in the back of my thigh. Back tight since.",
+        "That character on the soap has got a tumour. Mine came on after a sofa bed.",
+        "Since my second baby I leak a bit when I sneeze. Back sore from the car seat.",
+        "I used to inject heroin twenty years ago, clean ever since. Back ache from building.",
+    ],
+)
+def test_look_alikes_of_the_next_round_are_not_flags(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "I'm a cancer survivor, Hodgkin's as a teenager, and my back has hurt for a month.",
+            "malignancy",
+        ),
+        ("Sudden pain like someone tore the muscle off my spine, into my tummy.", "vascular"),
+    ],
+)
+def test_signs_beside_those_look_alikes_stay_flags(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
