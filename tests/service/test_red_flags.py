@@ -2839,3 +2839,33 @@ def test_look_alikes_of_the_next_round_are_not_flags(engine, text: str) -> None:
 )
 def test_signs_beside_those_look_alikes_stay_flags(engine, text: str, category: str) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "My nan is 91 and twisted round for the remote. Screamed. Hasn't moved since.",
+            "fracture",
+        ),
+        ("I'm the one with sweats every night that aren't from the heat, back sore.", "infection"),
+        ("Fall from a ladder yesterday. Now no sensation of bladder filling.", "cauda_equina"),
+        ("Sciatica both sides and pissing like an old man, I'm 31.", "cauda_equina"),
+        (
+            "Q. what if the foot's gone limp and you can't lift it?\nA. that one does.\n"
+            "...right. so that's me then.",
+            "neurological_deficit",
+        ),
+        ("Back pain and calafrios since yesterday.", "infection"),
+        ("Shaking under the blanket all night, estoy en quimioterapia.", "malignancy"),
+        ("Kal raat se peshab nahi ho raha, only drop drop.", "cauda_equina"),
+        ("Achanak kamar mein dard, behoshi jaisi ho rahi hai.", "vascular"),
+    ],
+)
+def test_signs_a_round_of_writers_told_after_the_first_fixes(engine, text: str, category) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_walang_before_a_sign_is_a_denial(engine) -> None:
+    text = "Walang lagnat, normal naman ang pag-ihi. Back pain lang after basketball."
+    assert engine.find(text) == []
