@@ -2869,3 +2869,31 @@ def test_signs_a_round_of_writers_told_after_the_first_fixes(engine, text: str, 
 def test_walang_before_a_sign_is_a_denial(engine) -> None:
     text = "Walang lagnat, normal naman ang pag-ihi. Back pain lang after basketball."
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "?CES referral. MRI: L4/5 bulge, no compression of the cauda equina. D/C with physio.",
+        "PR normal tone, perianal sensation intact. Low suspicion CES. Analgesia.",
+        "Hx IVDU, abstinent since 2009. Afebrile. LBP mechanical.",
+        "I used to inject, but I've been clean eleven years this June. Back's sore from work.",
+        "Couldn't stand the hold music so I hung up on the GP. Back's the same old ache.",
+        "Ten year ago I have accident with car, very bad, but I recover all. Now pain from office.",
+        "Husband present, has hx of AAA repair, not the pt today. Mechanical LBP.",
+    ],
+)
+def test_look_alikes_of_the_second_round_are_not_flags(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This morning two carers could not stand her at all, her legs were just not there.",
+        "i literally couldnt stand this morning, got out of bed and folded",
+        "Clean 2 years but I injected again last weekend and my back is agony.",
+    ],
+)
+def test_signs_beside_the_second_rounds_look_alikes_stay_flags(engine, text: str) -> None:
+    assert engine.find(text) != []
