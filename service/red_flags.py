@@ -77,7 +77,7 @@ _WRITER_COMPLAINT = re.compile(
     r"\bmine\s+(is|are|was|has)\b(?!\s+\d)|\bi('?m|\s+am)\s+the\s+one\s+with\b|"
     # "My issue is a sore lower back", "today it's my turn with a back problem", "now is me with
     # the back pain", "mine came on after a long drive".
-    r"\bmy\s+(issue|problem|complaint|concern|trouble)\s+is\s+(only\s+|just\s+)?(a\s+|the\s+|my\s+)?(\w+\s+){0,2}"
+    r"\bmy\s+(own\s+)?(issue|problem|complaint|concern|trouble)\s+is\s+(only\s+|just\s+)?(a\s+|the\s+|my\s+)?(\w+\s+){0,2}"
     r"(back|pain|ache|sciatica)\b|\bmy\s+turn\s+with\b|\bis\s+me\s+with\b|"
     r"\bmine\s+(came\s+on|started|began|flared|flares|went|twinges|twinged|hurts|aches|plays\s+up|acts\s+up)\b|"
     r"\bi.?m\s+the\s+one\s+(posting|writing|asking)\s+about\b|\bi\s+did\s+mine\s+in\b|"

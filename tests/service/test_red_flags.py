@@ -2897,3 +2897,39 @@ def test_look_alikes_of_the_second_round_are_not_flags(engine, text: str) -> Non
 )
 def test_signs_beside_the_second_rounds_look_alikes_stay_flags(engine, text: str) -> None:
     assert engine.find(text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Baby's 6 weeks old and I leak a bit when I sneeze, midwife says pelvic floor exercises.",
+        "Numb undercarriage after a 160km sportive, back to completely normal after a bath.",
+        "Known AAA 3.2cm, stable on surveillance. LBP gradual after lifting. No abdo pain.",
+        "Lost weight from a week of norovirus. Back aches from lying in bed.",
+        "This job is a cancer eating my soul, and my back's wrecked from the office chair.",
+        "Legs went from under me at the wedding, I'd had about nine proseccos. Walking fine today.",
+        "Leg went dead sitting cross-legged doing Lego, folded on a step, fine 2 minutes later.",
+        "Sweating at night because the AC is broken and it is 44 degrees. Back pain from the bed.",
+        "Felt the bass pulsating through my belly at the gig. Back's wrecked from standing.",
+        "I had fever last week with the flu, finished now. The back pain is from all the coughing.",
+    ],
+)
+def test_look_alikes_told_with_their_cause_or_their_end_are_not_flags(engine, text) -> None:
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Stood up after two pints and the next thing I was on the floor. 71.", "vascular"),
+        (
+            "Walking like I've had ten pints but stone cold sober, legs weaker every day.",
+            "neurological_deficit",
+        ),
+        ("Wt 52.1kg (58.4kg in June). Not dieting, no D&V. Ongoing back pain.", "malignancy"),
+    ],
+)
+def test_signs_beside_a_named_cause_that_does_not_explain_them_stay_flags(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
