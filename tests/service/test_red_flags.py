@@ -2933,3 +2933,37 @@ def test_signs_beside_a_named_cause_that_does_not_explain_them_stay_flags(
     engine, text: str, category: str
 ) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Dribbling all day since Monday with zero warning.", "cauda_equina"),
+        ("Wee stops halfway and I have to push. Started the day my back went.", "cauda_equina"),
+        (
+            "Since my back flared I can't tell I need a number two until it's nearly too late.",
+            "cauda_equina",
+        ),
+        (
+            "Is losing feeling in your vagina a thing with back pain? It happened overnight.",
+            "cauda_equina",
+        ),
+        ("He says since two days he cannot make the sex, both legs are pain.", "cauda_equina"),
+        ("Now my left toes won't move at all, two weeks of sciatica.", "neurological_deficit"),
+        ("I cannot walk from this morning, legs are like not mine.", "neurological_deficit"),
+        ("The weight's coming off me and I haven't changed a thing.", "malignancy"),
+        ("Scaffolder, went off the second lift onto pallets on Friday.", "fracture"),
+        ("Fell off the back of the tipper, couple of metres, straight onto my arse.", "fracture"),
+        ("Throb by my belly button when I press it, back aching for days. 68.", "vascular"),
+        ("Bukhar 101 aa raha hai and kamar mein dard bahut.", "infection"),
+    ],
+)
+def test_signs_only_the_detector_caught_in_the_second_round_are_read_by_the_rules(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_nahi_after_a_sign_is_a_denial(engine) -> None:
+    text = "Kamar mein dard since 1 month. Bukhar nahi hai, toilet bhi normal hai."
+    assert engine.find(text) == []
