@@ -56,20 +56,21 @@ _SELF_REFERENCE = re.compile(
     rf"\byour\s+({_BODY_PARTS}|toes)\b",
     _FLAGS,
 )
-# The writer describing their own pain, anywhere in the text: then the writer is the patient.
 # A sentence told wholly in the past: "My gran had a bad back for years and it turned out to
 # be cancer", not "... and since yesterday he can't stand up".
 _TOLD_AS_PAST = re.compile(
     r"\b(last\s+(week|month|year|spring|summer|autumn|winter|christmas|easter)|"
     r"(years?|months?|weeks?)\s+ago|in\s+(19|20)\d\d|had\s+(that|the|a|an|his|her|their)|"
     r"turned\s+out|was\s+rushed|passed\s+away|died)\b",
-    re.IGNORECASE,
+    _FLAGS,
 )
+# ... and one told as going on now (which keeps a sign for the person the sentence opens with).
 _TOLD_AS_NOW = re.compile(
     r"\b(now|today|tonight|this\s+(morning|afternoon|evening|week)|since\s+(yesterday|last\s+night|"
     r"this|then)|currently|still|can.?t|cannot|keeps?|(he|she|they).?s\s+on|(is|are)\s+on)\b",
-    re.IGNORECASE,
+    _FLAGS,
 )
+# The writer describing their own pain, anywhere in the text: then the writer is the patient.
 _WRITER_COMPLAINT = re.compile(
     # Not a replaced hip ("recovering from my hip replacement").
     r"\b(my|mine)\s+(own\s+)?(low(er)?\s+|left\s+|right\s+)?(back|legs?|hips?(?!\s+(replacement|op|operation|surgery))|"
