@@ -2967,3 +2967,27 @@ def test_signs_only_the_detector_caught_in_the_second_round_are_read_by_the_rule
 def test_nahi_after_a_sign_is_a_denial(engine) -> None:
     text = "Kamar mein dard since 1 month. Bukhar nahi hai, toilet bhi normal hai."
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two week ago I have fever with the back pain. Now fever gone totally, back only stiff.",
+        "Had malaria two weeks back, the fever went away after 3 days. Lower back still stiff.",
+        "Had covid 3 weeks ago with a temperature, no temp for weeks now. Back from lying in bed.",
+    ],
+)
+def test_a_fever_told_as_over_is_not_a_flag(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I thought the chills were done with, they stopped on Thursday. But they're back tonight.",
+        "Night sweats stopped after the antibiotics, now they're back again with the deep ache.",
+        "On chemo, tonight 38.0 and back pain. Oncology said ring if my temp went over 38.",
+    ],
+)
+def test_a_fever_that_came_back_or_went_over_a_line_stays_a_flag(engine, text: str) -> None:
+    assert "infection" in {f.category for f in engine.find(text)}
