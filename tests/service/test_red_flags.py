@@ -2991,3 +2991,26 @@ def test_a_fever_told_as_over_is_not_a_flag(engine, text: str) -> None:
 )
 def test_a_fever_that_came_back_or_went_over_a_line_stays_a_flag(engine, text: str) -> None:
     assert "infection" in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've been worried sick about cancer since my back started hurting. Bad after work.",
+        "My grandfather 90 worry very much about cancer because of a TV programme. Back stiff.",
+        "My mother dream that she have cancer, now she is afraid. Back pain only from garden.",
+    ],
+)
+def test_a_fear_of_cancer_is_not_a_history_of_it(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm scared because I had breast cancer in 2015 and now my back hurts every night.",
+        "hey google my dad has had prostate cancer before and now his back hurts all the time",
+    ],
+)
+def test_a_fear_beside_a_real_history_of_cancer_stays_a_flag(engine, text: str) -> None:
+    assert "malignancy" in {f.category for f in engine.find(text)}
