@@ -2076,6 +2076,29 @@ class RedFlagEngine:
             reading, sentence_end + 1, sentence_end + 80
         )
 
+    def _opener_owns(
+        self, reading: Reading, sentence_begin: int, sentence_end: int, before: int
+    ) -> bool:
+        """The person who opens the sentence owns its signs however far on, beside the writer's
+        own pain: "My riding buddy went over a car bonnet on his Ducati and fractured T12".
+
+        Not in a sentence told as now ("My husband's had a kidney transplant so he's on the
+        anti-rejection tablets"), and a relative with a back of their own only in one told wholly
+        in the past: "My hubby's back's gone and he can't feel the wee coming out. Mine's sore"."""
+        text = reading.text
+        if not (
+            sentence_begin < before
+            and reading.writer_and_relative()[0] >= 0
+            and (opener := self.context.other_person.search(reading, sentence_begin, before))
+            and opener.start() <= 2
+            and not _TOLD_AS_NOW.search(text, sentence_begin, sentence_end)
+        ):
+            return False
+        if _TOLD_AS_PAST.search(text, sentence_begin, sentence_end):
+            return True
+        named = _RELATIVE_NOUN.search(opener.group(0))
+        return not (named and named.group(0).lower() in reading.relatives_with_backs())
+
     def _suppression(
         self,
         reading: Reading,
@@ -2118,29 +2141,12 @@ class RedFlagEngine:
             return "hypothetical"
         if question and self._general_question(reading, sentence_begin, start, end, sentence_end):
             return "general_question"
-        # A relative can be named inside the sign: "my dad's cancer". The person who opens the
-        # sentence owns its signs however far on: "My riding buddy went over a car bonnet on
-        # his Ducati and fractured T12".
-        if (
-            sentence_begin < before
-            and reading.writer_and_relative()[0] >= 0
-            and (opener := context.other_person.search(reading, sentence_begin, before))
-            and opener.start() <= 2
-            # Not told as now ("My husband's had a kidney transplant so he's on the anti-rejection
-            # tablets"), and a relative with a back of their own only in a sentence told wholly in
-            # the past: "My hubby's back's gone and he can't feel the wee coming out. Mine's sore".
-            and not _TOLD_AS_NOW.search(text, sentence_begin, sentence_end)
-            and (
-                _TOLD_AS_PAST.search(text, sentence_begin, sentence_end)
-                or not (
-                    (named := _RELATIVE_NOUN.search(opener.group(0)))
-                    and named.group(0).lower() in reading.relatives_with_backs()
-                )
-            )
-        ):
-            owner_from = sentence_begin
-        else:
-            owner_from = before
+        # A relative can be named inside the sign: "my dad's cancer", or open its sentence.
+        owner_from = (
+            sentence_begin
+            if self._opener_owns(reading, sentence_begin, sentence_end, before)
+            else before
+        )
         wide = text[owner_from:end]
         writer_too = _WRITER_HAS_IT_TOO.match(text, end) is not None
         for cue in () if writer_too else context.other_person.finditer(reading, owner_from, end):
