@@ -2731,28 +2731,6 @@ def test_a_writer_with_no_pain_of_their_own_writes_about_the_relative(engine) ->
             "Does it matter that I'm on long-term steroids if I've just pulled my back lifting?",
             "fracture",
         ),
-    ],
-)
-def test_signs_the_next_round_of_writers_told_in_new_words(engine, text: str, category) -> None:
-    assert category in {f.category for f in engine.find(text)}
-
-
-def test_an_idiom_of_no_business_doing_something_is_no_denial(engine) -> None:
-    text = "I had no business trying a backflip at my age and landed on my head."
-    assert {f.category for f in engine.find(text)} == {"fracture"}
-
-
-def test_a_relative_who_landed_on_her_backside_is_the_patient(engine) -> None:
-    text = (
-        "My aunt is 85 and has been on steroids for years. "
-        "She tripped over the dog's lead today and landed on her backside."
-    )
-    assert {f.category for f in engine.find(text)} == {"fracture"}
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
         (
             "Last night I have the shiver very much, I cover with three blankets and still shake.",
             "infection",
@@ -2779,12 +2757,59 @@ def test_a_relative_who_landed_on_her_backside_is_the_patient(engine) -> None:
         ("Went arse over tit on the ice, 68, osteopenia on my last scan.", "fracture"),
         ("The floor came up to meet me and I woke up on the kitchen lino.", "vascular"),
         ("My aorta scan said 4.6 in January and now my back is 10/10.", "vascular"),
+        (
+            "My nan is 91 and twisted round for the remote. Screamed. Hasn't moved since.",
+            "fracture",
+        ),
+        ("I'm the one with sweats every night that aren't from the heat, back sore.", "infection"),
+        ("Fall from a ladder yesterday. Now no sensation of bladder filling.", "cauda_equina"),
+        ("Sciatica both sides and pissing like an old man, I'm 31.", "cauda_equina"),
+        (
+            "Q. what if the foot's gone limp and you can't lift it?\nA. that one does.\n"
+            "...right. so that's me then.",
+            "neurological_deficit",
+        ),
+        ("Back pain and calafrios since yesterday.", "infection"),
+        ("Shaking under the blanket all night, estoy en quimioterapia.", "malignancy"),
+        ("Kal raat se peshab nahi ho raha, only drop drop.", "cauda_equina"),
+        ("Achanak kamar mein dard, behoshi jaisi ho rahi hai.", "vascular"),
+        ("Dribbling all day since Monday with zero warning.", "cauda_equina"),
+        ("Wee stops halfway and I have to push. Started the day my back went.", "cauda_equina"),
+        (
+            "Since my back flared I can't tell I need a number two until it's nearly too late.",
+            "cauda_equina",
+        ),
+        (
+            "Is losing feeling in your vagina a thing with back pain? It happened overnight.",
+            "cauda_equina",
+        ),
+        ("He says since two days he cannot make the sex, both legs are pain.", "cauda_equina"),
+        ("Now my left toes won't move at all, two weeks of sciatica.", "neurological_deficit"),
+        ("I cannot walk from this morning, legs are like not mine.", "neurological_deficit"),
+        ("The weight's coming off me and I haven't changed a thing.", "malignancy"),
+        ("Scaffolder, went off the second lift onto pallets on Friday.", "fracture"),
+        ("Fell off the back of the tipper, couple of metres, straight onto my arse.", "fracture"),
+        ("Throb by my belly button when I press it, back aching for days. 68.", "vascular"),
+        ("Bukhar 101 aa raha hai and kamar mein dard bahut.", "infection"),
     ],
 )
-def test_signs_only_the_detector_caught_in_the_next_round_are_read_by_the_rules(
+def test_signs_told_in_the_words_of_session_23s_writers_are_read_by_the_rules(
     engine, text: str, category: str
 ) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+def test_an_idiom_of_no_business_doing_something_is_no_denial(engine) -> None:
+    text = "I had no business trying a backflip at my age and landed on my head."
+    assert {f.category for f in engine.find(text)} == {"fracture"}
+
+
+def test_a_relative_who_landed_on_her_backside_is_the_patient(engine) -> None:
+    text = (
+        "My aunt is 85 and has been on steroids for years. "
+        "She tripped over the dog's lead today and landed on her backside."
+    )
+    assert {f.category for f in engine.find(text)} == {"fracture"}
 
 
 def test_needing_proper_advice_is_no_advice_card(engine) -> None:
@@ -2821,9 +2846,16 @@ def test_an_aorta_of_normal_width_is_no_aneurysm(engine) -> None:
         "That character on the soap has got a tumour. Mine came on after a sofa bed.",
         "Since my second baby I leak a bit when I sneeze. Back sore from the car seat.",
         "I used to inject heroin twenty years ago, clean ever since. Back ache from building.",
+        "?CES referral. MRI: L4/5 bulge, no compression of the cauda equina. D/C with physio.",
+        "PR normal tone, perianal sensation intact. Low suspicion CES. Analgesia.",
+        "Hx IVDU, abstinent since 2009. Afebrile. LBP mechanical.",
+        "I used to inject, but I've been clean eleven years this June. Back's sore from work.",
+        "Couldn't stand the hold music so I hung up on the GP. Back's the same old ache.",
+        "Ten year ago I have accident with car, very bad, but I recover all. Now pain from office.",
+        "Husband present, has hx of AAA repair, not the pt today. Mechanical LBP.",
     ],
 )
-def test_look_alikes_of_the_next_round_are_not_flags(engine, text: str) -> None:
+def test_look_alikes_in_the_words_of_session_23s_writers_are_not_flags(engine, text: str) -> None:
     assert engine.find(text) == []
 
 
@@ -2841,49 +2873,8 @@ def test_signs_beside_those_look_alikes_stay_flags(engine, text: str, category: 
     assert category in {f.category for f in engine.find(text)}
 
 
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        (
-            "My nan is 91 and twisted round for the remote. Screamed. Hasn't moved since.",
-            "fracture",
-        ),
-        ("I'm the one with sweats every night that aren't from the heat, back sore.", "infection"),
-        ("Fall from a ladder yesterday. Now no sensation of bladder filling.", "cauda_equina"),
-        ("Sciatica both sides and pissing like an old man, I'm 31.", "cauda_equina"),
-        (
-            "Q. what if the foot's gone limp and you can't lift it?\nA. that one does.\n"
-            "...right. so that's me then.",
-            "neurological_deficit",
-        ),
-        ("Back pain and calafrios since yesterday.", "infection"),
-        ("Shaking under the blanket all night, estoy en quimioterapia.", "malignancy"),
-        ("Kal raat se peshab nahi ho raha, only drop drop.", "cauda_equina"),
-        ("Achanak kamar mein dard, behoshi jaisi ho rahi hai.", "vascular"),
-    ],
-)
-def test_signs_a_round_of_writers_told_after_the_first_fixes(engine, text: str, category) -> None:
-    assert category in {f.category for f in engine.find(text)}
-
-
 def test_walang_before_a_sign_is_a_denial(engine) -> None:
     text = "Walang lagnat, normal naman ang pag-ihi. Back pain lang after basketball."
-    assert engine.find(text) == []
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "?CES referral. MRI: L4/5 bulge, no compression of the cauda equina. D/C with physio.",
-        "PR normal tone, perianal sensation intact. Low suspicion CES. Analgesia.",
-        "Hx IVDU, abstinent since 2009. Afebrile. LBP mechanical.",
-        "I used to inject, but I've been clean eleven years this June. Back's sore from work.",
-        "Couldn't stand the hold music so I hung up on the GP. Back's the same old ache.",
-        "Ten year ago I have accident with car, very bad, but I recover all. Now pain from office.",
-        "Husband present, has hx of AAA repair, not the pt today. Mechanical LBP.",
-    ],
-)
-def test_look_alikes_of_the_second_round_are_not_flags(engine, text: str) -> None:
     assert engine.find(text) == []
 
 
@@ -2930,35 +2921,6 @@ def test_look_alikes_told_with_their_cause_or_their_end_are_not_flags(engine, te
     ],
 )
 def test_signs_beside_a_named_cause_that_does_not_explain_them_stay_flags(
-    engine, text: str, category: str
-) -> None:
-    assert category in {f.category for f in engine.find(text)}
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        ("Dribbling all day since Monday with zero warning.", "cauda_equina"),
-        ("Wee stops halfway and I have to push. Started the day my back went.", "cauda_equina"),
-        (
-            "Since my back flared I can't tell I need a number two until it's nearly too late.",
-            "cauda_equina",
-        ),
-        (
-            "Is losing feeling in your vagina a thing with back pain? It happened overnight.",
-            "cauda_equina",
-        ),
-        ("He says since two days he cannot make the sex, both legs are pain.", "cauda_equina"),
-        ("Now my left toes won't move at all, two weeks of sciatica.", "neurological_deficit"),
-        ("I cannot walk from this morning, legs are like not mine.", "neurological_deficit"),
-        ("The weight's coming off me and I haven't changed a thing.", "malignancy"),
-        ("Scaffolder, went off the second lift onto pallets on Friday.", "fracture"),
-        ("Fell off the back of the tipper, couple of metres, straight onto my arse.", "fracture"),
-        ("Throb by my belly button when I press it, back aching for days. 68.", "vascular"),
-        ("Bukhar 101 aa raha hai and kamar mein dard bahut.", "infection"),
-    ],
-)
-def test_signs_only_the_detector_caught_in_the_second_round_are_read_by_the_rules(
     engine, text: str, category: str
 ) -> None:
     assert category in {f.category for f in engine.find(text)}
