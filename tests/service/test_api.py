@@ -93,10 +93,17 @@ def test_a_clue_to_a_condition_is_not_ordinary_back_pain(client: TestClient) -> 
     assert body["condition"] is not None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Me duele la espalda desde que levanté unas cajas en el trabajo, pero puedo caminar.",
+        # Romanised Hindi, which the language identifier does not know.
+        "Kamar mein dard bahut hai, kal se uthne mein takleef ho rahi hai. Kya karu?",
+    ],
+)
 def test_a_text_mostly_in_another_language_gets_a_notice_and_is_never_self_care(
-    client: TestClient,
+    client: TestClient, text: str
 ) -> None:
-    text = "Me duele la espalda desde que levanté unas cajas en el trabajo, pero puedo caminar."
     body = client.post("/v1/predict", json={"text": text}).json()
     assert [notice["code"] for notice in body["notices"]] == ["not_english"]
     assert body["triage"] == "see_doctor" and "not in English" in body["advice"]
@@ -318,12 +325,3 @@ def test_cors_is_off_unless_origins_are_configured(client: TestClient, shipped_m
 def test_the_page_is_served_at_the_root(client: TestClient) -> None:
     response = client.get("/")
     assert response.status_code == 200 and "Describe the symptoms" in response.text
-
-
-def test_a_text_mostly_in_romanised_hindi_gets_a_notice_and_is_never_self_care(
-    client: TestClient,
-) -> None:
-    text = "Kamar mein dard bahut hai, kal se uthne mein takleef ho rahi hai. Kya karu?"
-    body = client.post("/v1/predict", json={"text": text}).json()
-    assert [notice["code"] for notice in body["notices"]] == ["not_english"]
-    assert body["triage"] != "self_care"
