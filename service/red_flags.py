@@ -232,7 +232,7 @@ _THIRD_PERSON = re.compile(
 _REPORTER = re.compile(
     r"\W*(\w+\s+){0,2}?(said|says|say|found|finds|find|thinks?|thought|told|tells|noticed|notices|"
     r"checked|checks|examined|examines|tested|tests|asked|asks|reckons?|suspects?|wants?|sent|"
-    r"referred|diagnosed|wrote|writes|explained|confirmed|felt\s+my|saw|sees)\b",
+    r"referred|diagnosed|wrote|writes|explained|confirmed|felt\s+my|saw|sees|reports?|reported)\b",
     _FLAGS,
 )
 # The writer owning a sign just before it: "I had bowel cancer", "I'm the one who's lost weight".
@@ -386,10 +386,15 @@ def _said_over(cue: "Cue", reading: "Reading", begin: int, end: int, within: boo
     )
 
 
+# A question put to the patient, then the answer after a dash or a colon.
+_ASKED = re.compile(r"(asked|enquired|inquired)\s+(about|re)\b", _FLAGS)
+_ANSWER = re.compile(
+    r"\w\W*?(\s[-–—]|:)\s+(?!\W?(none|no|nil|neg\w*|normal|nad|denie[sd]|not)\b)\W?\w", _FLAGS
+)
 # After a sign listed after a negated item: when it happens, so it is present.
 _PRESENT_ITEM = re.compile(
-    r"\s*(((every|each)\s+(night|day|morning|evening)|since\s+(this|last|yesterday|mon|tue|wed|thu|"
-    r"fri|sat|sun|\d)|all\s+(week|night|day)|most\s+nights|twice|again)\b|\+(?![\d+])|\(\+\))",
+    r"\s*(((every|each)\s+(night|day|morning|evening)|since\s+(this|last|yesterday|\d|"
+    r"(mon|tues?|wed|wednes|thu|thurs?|fri|sat|satur|sun)(day)?)|all\s+(week|night|day)|most\s+nights|twice|again)\b|\+(?![\d+])|\(\+\))",
     _FLAGS,
 )
 # A form's mark that the item after it is present: "(+) night sweats".
@@ -2035,8 +2040,17 @@ class RedFlagEngine:
         ("Should I go to A&E if I can't lift my foot and it drags?")."""
         context = self.context
         begin, window, start, end = span
+        cue = context.hypothetical.search(reading, window, start)
+        # A clinician's question and its answer: "Asked about saddle sensation - 'dead since Sat'".
+        if (
+            cue
+            and _ASKED.match(cue.group(0))
+            and not reading.text[sentence_begin : window + cue.start()].strip(" -*/\n")
+            and _ANSWER.search(reading.text, window + cue.end(), end)
+        ):
+            cue = None
         return bool(
-            context.hypothetical.search(reading, window, start)
+            cue
             # With the sentence's own mark: "= A&E?" asks, "= A&E." tells.
             or context.hypothetical_after.search(
                 reading, end, min(sentence_end + 1, len(reading.text))

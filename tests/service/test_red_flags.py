@@ -2976,3 +2976,35 @@ def test_a_fear_of_cancer_is_not_a_history_of_it(engine, text: str) -> None:
 )
 def test_a_fear_beside_a_real_history_of_cancer_stays_a_flag(engine, text: str) -> None:
     assert "malignancy" in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "ripping pain thru my back then legs went numb and wouldnt move",
+            "neurological_deficit",
+        ),
+        (
+            "Mr Park, 80. His daughter reports that his right leg has got weaker since the fall.",
+            "neurological_deficit",
+        ),
+        ("D2 post LSCS under spinal. Catheter out, new low back pain today.", "infection"),
+        (
+            "Can't do stairs without hauling on the rail, knees have no strength since Wednesday.",
+            "neurological_deficit",
+        ),
+        (
+            'Asked about saddle sensation - "the bits down there feel a bit dead but I put '
+            'it down to cycling".',
+            "cauda_equina",
+        ),
+        ("Legs feel heavy, struggling with the stairs since this morning.", "neurological_deficit"),
+        ("Been slamming for a few months now and my lower back won't stop hurting.", "infection"),
+        ("100.8 this morning and my back is in spasm, I'm a type 1 diabetic.", "infection"),
+    ],
+)
+def test_signs_told_in_the_words_of_session_24s_writers_are_read_by_the_rules(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
