@@ -3008,3 +3008,32 @@ def test_signs_told_in_the_words_of_session_24s_writers_are_read_by_the_rules(
     engine, text: str, category: str
 ) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My toddler's had a fever since Sunday and carrying her round all night did my back in.",
+        "Shivers down my spine at that ghost story lol, my lower back just aches from the sofa.",
+        "Fever pitch in the office this week, my back hates the new chair.",
+        "Typical Cancer, I fret about everything (star sign!). Back twinges after tennis.",
+        "Been smoking cancer sticks since school. Lower back aches after work.",
+        "Water retention in my ankles from the amlodipine. Back sore from the drive.",
+        "Crashed at 3am after the exam, woke up hunched over my desk with a stiff back.",
+        "Sore back from passing out on the sofa after the party.",
+        "My father had bowel cancer, so I worry. But this is just backache from the garden.",
+        "Mum had breast cancer, so I panic. I'm 26, back sore after rowing.",
+        "My legs gave way at the end of the marathon, back stiff today but walking fine.",
+        "Leg gives way when my knee clicks, the physio says it's the kneecap. Back sore now.",
+        "Couldn't stand up this morning, still drunk from the wedding, back aches.",
+        "Dad couldn't stand on his foot today, it's his gout again. His back is as usual.",
+        "Wife's the one with osteoporosis. I'm 45 and tweaked my back carrying her bags.",
+        "Mum fainted in a hot church at the christening. Her back is her usual arthritis.",
+        "Light-headed when I stand up too quickly, GP says the tablets. Back the same old disc.",
+        "Saddle sore from the spin class, not numb, just bruised. Lower back tight.",
+        "Leg went dead sitting on the loo too long, fine after a min. Back achy.",
+        "PSA for everyone: 'saddle anaesthesia' does not mean your bum goes numb on a bike.",
+    ],
+)
+def test_look_alikes_in_the_words_of_session_24s_writers_are_not_flags(engine, text: str) -> None:
+    assert engine.find(text) == []
