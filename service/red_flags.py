@@ -398,7 +398,8 @@ _ANSWER = re.compile(
 # After a sign listed after a negated item: when it happens, so it is present.
 _PRESENT_ITEM = re.compile(
     r"\s*(((every|each)\s+(night|day|morning|evening)|since\s+(this|last|yesterday|\d|"
-    r"(mon|tues?|wed|wednes|thu|thurs?|fri|sat|satur|sun)(day)?)|all\s+(week|night|day)|most\s+nights|twice|again)\b|\+(?![\d+])|\(\+\))",
+    r"(mon|tues?|wed|wednes|thu|thurs?|fri|sat|satur|sun)(day)?)|all\s+(week|night|day)|most\s+nights|twice|again|"
+    r"on\s+(and|n|&)\s+off)\b|\+(?![\d+])|\(\+\))",
     _FLAGS,
 )
 # A form's mark that the item after it is present: "(+) night sweats".

@@ -3002,6 +3002,41 @@ def test_a_fear_beside_a_real_history_of_cancer_stays_a_flag(engine, text: str) 
         ("Legs feel heavy, struggling with the stairs since this morning.", "neurological_deficit"),
         ("Been slamming for a few months now and my lower back won't stop hurting.", "infection"),
         ("100.8 this morning and my back is in spasm, I'm a type 1 diabetic.", "infection"),
+        (
+            "My sandals keep sliding off my left foot and it's getting worse.",
+            "neurological_deficit",
+        ),
+        (
+            "She can't get her shoe on, the toes keep dropping. Back sore since Friday.",
+            "neurological_deficit",
+        ),
+        ("HIV+, not on meds atm (long story), fevers on n off for 4 days, bad back", "infection"),
+        (
+            "Dad's legs just weren't taking any weight this morning, back bad.",
+            "neurological_deficit",
+        ),
+        ("My left leg just won't do what I tell it any more.", "neurological_deficit"),
+        (
+            "Can't get out of a low chair without pushing on the arms, that's new.",
+            "neurological_deficit",
+        ),
+        ("When I sit on the loo I can't tell if I've actually gone.", "cauda_equina"),
+        ("It wouldn't come for ages, then I couldn't tell when I'd finished.", "cauda_equina"),
+        ("Haven't needed a wee since yesterday lunchtime, put my back out Monday.", "cauda_equina"),
+        ("Everything down there feels muffled since the disc went.", "cauda_equina"),
+        ("Had a lumbar puncture last week and my lower back gets worse every day.", "infection"),
+        ("Got speared in a tackle on Saturday, lifted and driven down onto my back.", "fracture"),
+        ("Bus braked hard and I was thrown down the aisle. I'm 72, back awful since.", "fracture"),
+        ("Dad says his back and stomach exploded with pain. He's 73.", "vascular"),
+        ("Syncopal episode 1930, LBP since, pulsatile abdominal mass.", "vascular"),
+        (
+            "What does a throbbing lump in the tummy plus sudden back pain mean? It's my dad, 76.",
+            "vascular",
+        ),
+        (
+            "Weights chart: 5 kg loss over 6 weeks, intake unchanged, back pain at night.",
+            "malignancy",
+        ),
     ],
 )
 def test_signs_told_in_the_words_of_session_24s_writers_are_read_by_the_rules(
