@@ -3068,6 +3068,9 @@ def test_signs_told_in_the_words_of_session_24s_writers_are_read_by_the_rules(
         "Saddle sore from the spin class, not numb, just bruised. Lower back tight.",
         "Leg went dead sitting on the loo too long, fine after a min. Back achy.",
         "PSA for everyone: 'saddle anaesthesia' does not mean your bum goes numb on a bike.",
+        "My ex used to inject, I never have. Back sore from a long shift.",
+        "On azathioprine for my liver. Temperature 36.8 twice today, no chills. Pulled my back.",
+        "Post-op day 3 L4/5 discectomy. Wound clean and dry. T 36.9. Pain improving.",
     ],
 )
 def test_look_alikes_in_the_words_of_session_24s_writers_are_not_flags(engine, text: str) -> None:
