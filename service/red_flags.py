@@ -125,7 +125,10 @@ _WRITER_COMPLAINT = re.compile(
 )
 _SETS_ASIDE = re.compile(
     r"\b(ignore\s+me|(i.m|i\s+am)\s+not\s+worried\s+about\s+(me|myself|mine)|"
-    r"don.?t\s+worry\s+about\s+(me|mine))\b",
+    r"don.?t\s+worry\s+about\s+(me|mine)|"
+    # "My own back is sore from the drive, but that's not why I'm posting."
+    r"my\s+(own\s+)?(back|pain|legs?)\b[^.!?\n]{0,80}\bbut\s+(that.?s|that\s+is|it.?s)\s+not\s+why\s+"
+    r"(i.?m|i\s+am)\s+(posting|writing|asking|here|messaging))\b",
     _FLAGS,
 )
 # The writer says plainly that they ask about themselves, whoever else the text is about:

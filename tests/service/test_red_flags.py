@@ -3003,6 +3003,31 @@ def test_a_fear_beside_a_real_history_of_cancer_stays_a_flag(engine, text: str) 
         ("Been slamming for a few months now and my lower back won't stop hurting.", "infection"),
         ("100.8 this morning and my back is in spasm, I'm a type 1 diabetic.", "infection"),
         (
+            "My own back is stiff from the drive, but that's not why I'm posting. "
+            "Our son hit a tree at speed skiing and his lower back really hurts.",
+            "fracture",
+        ),
+        (
+            "Physio tested me and I couldn't push my big toe up against her finger.",
+            "neurological_deficit",
+        ),
+        (
+            "Should sweats get checked if my immune system is low from leukaemia treatment?",
+            "malignancy",
+        ),
+        ("After the accident on the motorway my wife has back pain.", "fracture"),
+        (
+            "Was it a bird? No, it was me coming off the trampoline onto the patio, back first.",
+            "fracture",
+        ),
+        ("Lost control of the back door this morning, if you catch my drift.", "cauda_equina"),
+        ("My back went Monday and the insides of my legs feel fizzy.", "cauda_equina"),
+        ("Got up off the sofa, went dizzy, dropped, and now my back's agony.", "vascular"),
+        (
+            "Anyone recovered from foot drop from a disc? Mine appeared Saturday.",
+            "neurological_deficit",
+        ),
+        (
             "My sandals keep sliding off my left foot and it's getting worse.",
             "neurological_deficit",
         ),
