@@ -3023,6 +3023,37 @@ def test_a_fear_beside_a_real_history_of_cancer_stays_a_flag(engine, text: str) 
         ("Lost control of the back door this morning, if you catch my drift.", "cauda_equina"),
         ("My back went Monday and the insides of my legs feel fizzy.", "cauda_equina"),
         ("Got up off the sofa, went dizzy, dropped, and now my back's agony.", "vascular"),
+        ("Leaking all afternoon with zero warning, back pain down both legs.", "cauda_equina"),
+        (
+            "Can't tell anymore if I need a number two or not. Back pain since Thursday.",
+            "cauda_equina",
+        ),
+        ("On the toilet it felt like the seat was wrapped in cotton wool.", "cauda_equina"),
+        ("Down below feels like a wet sponge - there but not there. Back agony.", "cauda_equina"),
+        (
+            "He couldn't rise to the occasion last night, first time ever, bad back all week.",
+            "cauda_equina",
+        ),
+        (
+            "Can't do one calf raise on the right now, five days ago it was fine.",
+            "neurological_deficit",
+        ),
+        ("Back went at work and now my right leg just hangs.", "neurological_deficit"),
+        (
+            "The left foot won't press the pedal any more. Back sore since Monday.",
+            "neurological_deficit",
+        ),
+        ("Wiped out on my dirt bike over a jump and hit the ground hard.", "fracture"),
+        ("Pred for my lungs six years. Sneezed, something went in my mid back.", "fracture"),
+        ("This came on in one second flat, tearing, goes right through to my front.", "vascular"),
+        (
+            "Lying, sitting, side, front - the pain doesn't care which. Nights are worst.",
+            "malignancy",
+        ),
+        (
+            "Tattoo on my lower back two weeks ago, pain is deep, not the skin, plus fever.",
+            "infection",
+        ),
         (
             "Anyone recovered from foot drop from a disc? Mine appeared Saturday.",
             "neurological_deficit",
