@@ -117,8 +117,10 @@ _WRITER_COMPLAINT = re.compile(
     # have only the back pain from carrying the water for him".
     r"\b(post|message|question|thread|this)\s+is\s+(actually\s+|really\s+)?about\s+me\b|"
     # "Me only 30, back pain because of badminton."
-    r"(^|[.!?\n]\s*)me,?\s+((i\s+am|i'?m|im|i\s+have|i\s+got|i\s+only)\b|"
+    r"(^|[.!?\n]\s*)(but\s+)?me,?\s+((i\s+am|i'?m|im|i\s+have|i\s+got|i\s+only)\b|"
     r"(only\s+|just\s+)?\d{1,2}\b[^.!?\n]{0,40}\b(back|pain|ache))|"
+    # "But I myself no cancer, just back pain after carry rice bag."
+    r"\bi\s+myself\b[^.!?\n]{0,30}\b(back\s+pain|pain|ache)\b|"
     # "friend on steroids broke his back falling, i just pulled mine".
     r"\bi('ve|\s+have)?\s+(just\s+|only\s+)?(pulled|hurt|tweaked|strained|did|done|put\s+out|twisted)\s+mine\b",
     _FLAGS,
