@@ -81,7 +81,7 @@ class Assessor:
         # The words that make a text readable here (service/language.py).
         self.english_words = (
             predictor.known_words | engine.context.ordinary_words | engine.context.plain_words
-        )
+        ) - engine.context.other_language_words
 
     def assess(self, text: str) -> dict[str, Any]:
         """The answer for one text, as the JSON the API returns."""
@@ -146,6 +146,7 @@ class Assessor:
             [prediction.signs for prediction in predictions],
             [{flag.category for flag in flags} for flags, _ in judged],
             [_reasons(suppressed) for _, suppressed in judged],
+            [[(flag.start, flag.end) for flag in flags] for flags, _ in judged],
         )
         return [flags + more for (flags, _), more in zip(judged, detected, strict=True)]
 
@@ -176,9 +177,11 @@ class Assessor:
         signs: list[dict[str, float]],
         already: list[set[str]],
         ruled_out: list[dict[str, set[str]]],
+        read: list[list[tuple[int, int]]] | None = None,
     ) -> list[list[RedFlag]]:
         """detected_signs for many texts, in order: the detector's words and evidence sentences
-        for all of them are scored together (a few numpy calls instead of a few per flag)."""
+        for all of them are scored together (a few numpy calls instead of a few per flag).
+        `read` holds each text's spans the rules flagged, for any category."""
         threshold = self.predictor.sign_threshold
         # No category may flag below this: most of a batch's probabilities stop at this one
         # comparison instead of a call of detector_may_flag.
@@ -206,8 +209,10 @@ class Assessor:
         words = {i: list(_words(texts[i])) for i, _, _ in candidates}
         standing = []
         for (i, category, check), terms in zip(candidates, pushed, strict=True):
-            if self._only_ordinary(words[i], terms) or (
-                signs[i][category] < SURE and len(words[i]) < SHORT_TEXT_WORDS
+            if (
+                self._only_ordinary(words[i], terms)
+                or (signs[i][category] < SURE and len(words[i]) < SHORT_TEXT_WORDS)
+                or (read and self._read_by_rules(texts[i], terms, read[i]))
             ):
                 continue
             if not check or not self._ruled_out(texts[i], category, terms[:CONTEXT_CHECKED]):
@@ -228,6 +233,20 @@ class Assessor:
         return all(word in ordinary for term in terms for word in term.split()) and all(
             word in ordinary or word in known for word in words
         )
+
+    def _read_by_rules(self, text: str, terms: list[str], spans: list[tuple[int, int]]) -> bool:
+        """Every word that pushed the detector, other than ordinary words, is inside a sign the
+        rules already flagged: "I wet myself without noticing" is the rules' cauda equina sign,
+        not also the sweats of an infection (the detector learned "wet" from "wet through")."""
+        ordinary = self.engine.context.ordinary_words
+        telling = [term for term in terms if any(w not in ordinary for w in term.split())]
+        if not spans or not telling:
+            return False
+        for term in telling:
+            for match in _term_pattern(term).finditer(text):
+                if not any(a <= match.start() and match.end() <= b for a, b in spans):
+                    return False
+        return True
 
     def _ruled_out(self, text: str, category: str, terms: list[str]) -> bool:
         """The detector's strongest words (`terms`) are in the text, and the context step rules

@@ -802,6 +802,8 @@ class Context:
     # condition either (see `ordinary_words` in the rules file).
     ordinary_words: frozenset[str] = frozenset()
     plain_words: frozenset[str] = frozenset()
+    # The ordinary words of other languages, which never make a text English.
+    other_language_words: frozenset[str] = frozenset()
 
 
 class Cue:
@@ -1260,7 +1262,7 @@ def parse_rules(document: Any, source: str = "rules") -> tuple[list[Rule], Conte
     groups = document.get("ordinary_words") or {}
     if (
         not isinstance(groups, dict)
-        or set(groups) - {"plain", "clues"}
+        or set(groups) - {"plain", "clues", "other_languages"}
         or not all(
             isinstance(words, list)
             and all(isinstance(w, str) and re.fullmatch(r"[a-z0-9]{2,}", w) for w in words)
@@ -1268,12 +1270,17 @@ def parse_rules(document: Any, source: str = "rules") -> tuple[list[Rule], Conte
         )
     ):
         raise RulesError(
-            f"{source}: ordinary_words must have lists 'plain' and 'clues' of single lowercase "
+            f"{source}: ordinary_words must have lists 'plain', 'clues' and 'other_languages' of "
+            "single lowercase "
             "words of two or more letters or digits (the detector's words)."
         )
     plain = frozenset(groups.get("plain") or [])
+    other = frozenset(groups.get("other_languages") or [])
     return rules, replace(
-        context, ordinary_words=plain | frozenset(groups.get("clues") or []), plain_words=plain
+        context,
+        ordinary_words=plain | frozenset(groups.get("clues") or []) | other,
+        plain_words=plain,
+        other_language_words=other,
     )
 
 

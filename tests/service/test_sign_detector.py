@@ -143,6 +143,7 @@ def test_only_a_very_sure_detection_stands_when_the_context_step_rules_its_words
         "dull ache in my back for a month now",
         "my lower back hurts when I cough",
         "LBP 3/52",
+        "Kamar mein dard bahut hai, kal se uthne mein takleef ho rahi hai. Kya karu?",
     ],
 )
 def test_the_detector_does_not_flag_plain_back_pain(assessor: Assessor, text: str) -> None:
@@ -154,4 +155,11 @@ def test_a_misspelt_sign_beside_ordinary_words_still_reaches_the_detector(
 ) -> None:
     text = "incontinense since monday"
     assert assessor.engine.find(text) == []
+    assert [flag.category for flag in _flags(assessor, text)] == ["cauda_equina"]
+
+
+def test_the_detector_adds_no_category_from_words_the_rules_read_as_another_sign(
+    assessor: Assessor,
+) -> None:
+    text = "My back has been agony for three days and this morning I wet myself without noticing."
     assert [flag.category for flag in _flags(assessor, text)] == ["cauda_equina"]
