@@ -64,6 +64,13 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
 
 
+def _term_spans(text: str, terms: list[str]) -> Iterator[tuple[int, int]]:
+    """Where each of the detector's words stands in the submitted text."""
+    for term in terms:
+        for match in _term_pattern(term).finditer(text):
+            yield match.span()
+
+
 class Assessor:
     """A loaded model and rules engine; immutable, so a reload swaps the whole object."""
 
@@ -80,7 +87,7 @@ class Assessor:
         self.version = predictor.version
         # The words that make a text readable here (service/language.py).
         self.english_words = (
-            predictor.known_words | engine.context.ordinary_words | engine.context.plain_words
+            predictor.known_words | engine.context.ordinary_words
         ) - engine.context.other_language_words
 
     def assess(self, text: str) -> dict[str, Any]:
@@ -242,21 +249,19 @@ class Assessor:
         telling = [term for term in terms if any(w not in ordinary for w in term.split())]
         if not spans or not telling:
             return False
-        for term in telling:
-            for match in _term_pattern(term).finditer(text):
-                if not any(a <= match.start() and match.end() <= b for a, b in spans):
-                    return False
-        return True
+        return all(
+            any(a <= start and end <= b for a, b in spans)
+            for start, end in _term_spans(text, telling)
+        )
 
     def _ruled_out(self, text: str, category: str, terms: list[str]) -> bool:
         """The detector's strongest words (`terms`) are in the text, and the context step rules
         out every one of them (another person's, negated, hypothetical, past)."""
         located = False
-        for term in terms:
-            for match in _term_pattern(term).finditer(text):
-                if self.engine.context_of(text, *match.span(), category) is None:
-                    return False
-                located = True
+        for start, end in _term_spans(text, terms):
+            if self.engine.context_of(text, start, end, category) is None:
+                return False
+            located = True
         return located
 
     def _answer(self, text: str, prediction: Prediction, flags: list[RedFlag]) -> dict[str, Any]:

@@ -1271,8 +1271,7 @@ def parse_rules(document: Any, source: str = "rules") -> tuple[list[Rule], Conte
     ):
         raise RulesError(
             f"{source}: ordinary_words must have lists 'plain', 'clues' and 'other_languages' of "
-            "single lowercase "
-            "words of two or more letters or digits (the detector's words)."
+            "single lowercase words of two or more letters or digits (the detector's words)."
         )
     plain = frozenset(groups.get("plain") or [])
     other = frozenset(groups.get("other_languages") or [])
