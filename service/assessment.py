@@ -249,9 +249,10 @@ class Assessor:
         telling = [term for term in terms if any(w not in ordinary for w in term.split())]
         if not spans or not telling:
             return False
-        return all(
-            any(a <= start and end <= b for a, b in spans)
-            for start, end in _term_spans(text, telling)
+        # As in _ruled_out, words not found in the text never drop a flag.
+        located = list(_term_spans(text, telling))
+        return bool(located) and all(
+            any(a <= start and end <= b for a, b in spans) for start, end in located
         )
 
     def _ruled_out(self, text: str, category: str, terms: list[str]) -> bool:

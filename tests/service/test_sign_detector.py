@@ -163,3 +163,10 @@ def test_the_detector_adds_no_category_from_words_the_rules_read_as_another_sign
 ) -> None:
     text = "My back has been agony for three days and this morning I wet myself without noticing."
     assert [flag.category for flag in _flags(assessor, text)] == ["cauda_equina"]
+
+
+def test_words_the_detector_cannot_find_in_the_text_never_drop_its_flag(
+    assessor: Assessor,
+) -> None:
+    text = "This morning I wet myself without noticing."
+    assert not assessor._read_by_rules(text, ["feverish"], [(15, 42)])
