@@ -47,7 +47,7 @@ _BODY_PARTS = (
 _FIRST_PERSON = re.compile(
     r"\b(i|i'm|i’m|im|i've|i’ve|ive|i'd|me|myself)\b|"
     # The writer's own body after a relative's words: "my husband says he can see my belly pulsing".
-    rf"\bmy\s+(own\s+)?(lower\s+)?({_BODY_PARTS}|abdomen|privates)\b",
+    rf"\bmy\s+(own\s+)?(lower\s+)?({_BODY_PARTS}|abdomen|privates|skin|face|forehead)\b",
     _FLAGS,
 )
 # "Your back" in a question is usually the writer's own back.

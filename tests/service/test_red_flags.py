@@ -3151,3 +3151,64 @@ def test_signs_told_in_the_words_of_session_24s_writers_are_read_by_the_rules(
 )
 def test_look_alikes_in_the_words_of_session_24s_writers_are_not_flags(engine, text: str) -> None:
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Phone triage: new inability to weight bare since 6am, was walking with a stick.",
+            "neurological_deficit",
+        ),
+        (
+            "Bladder's a bit odd, I don't always notice when I'm going now. Back is worse.",
+            "cauda_equina",
+        ),
+        ("Motor: bilat EHL 4-/5, worse than on the ward round.", "neurological_deficit"),
+        ("Smashed my back on a rail at the skate park, it's getting worse not better.", "fracture"),
+        (
+            "Worry about 38.4 and back pain if I had chemo in June? Asking for myself.",
+            "malignancy",
+        ),
+        ("Had an astrocytoma removed in 2021, now this back pain that won't shift.", "malignancy"),
+        (
+            "Going every half hour but only a teaspoon each time and I still feel full.",
+            "cauda_equina",
+        ),
+        ("She was unable to rise from her chair unaided this morning.", "neurological_deficit"),
+        ("Since the op both legs have gone heavy as lead.", "neurological_deficit"),
+        ("Back's sore and I've had a few sweaty nights this week.", "infection"),
+        (
+            "Feeling feverish and achy all over my back since yesterday.",
+            "infection",
+        ),
+        ("Bad back, and I think I'm struggling to go for a wee today.", "cauda_equina"),
+        ("Came a cropper on the wet leaves. 81. Back's really sore.", "fracture"),
+        ("Wave dumped me 3 m onto the reef, back is agony.", "fracture"),
+        (
+            "I can walk on my toes but not my heels on the right, worse each day.",
+            "neurological_deficit",
+        ),
+        (
+            "is a numb bum serious? sciatica for 3 weeks, and the numb patch is spreading",
+            "cauda_equina",
+        ),
+    ],
+)
+def test_signs_told_in_the_words_of_session_25s_writers_are_read_by_the_rules(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_a_partner_who_reports_the_writers_own_skin_does_not_make_the_fever_theirs(engine) -> None:
+    text = "Back's been bad for a week and my wife says my skin's been burning up every night."
+    assert "infection" in {f.category for f in engine.find(text)}
+
+
+def test_asking_for_me_though_before_an_ordinary_back_is_no_admission(engine) -> None:
+    text = (
+        "My neighbour has an aneurysm and I read about tearing back pain. Asking for me though: "
+        "my back is only stiff from gardening."
+    )
+    assert engine.find(text) == []
