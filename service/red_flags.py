@@ -407,8 +407,18 @@ _PRESENT_ITEM = re.compile(
     r"on\s+(and|n|&)\s+off)\b|\+(?![\d+])|\(\+\))",
     _FLAGS,
 )
+# A relative named as the one who called or brought the person in: "999 by daughter", "brought
+# in by his son".
+_BY_AGENT = re.compile(
+    r"\b(999|111|call|called|rang|phoned|brought(\s+in)?|referred|accompanied|reported|tel|"
+    r"telephone|phone|escorted)\s+(in\s+)?(by|via)\s+((his|her|their|the)\s+)?$",
+    _FLAGS,
+)
 # A form's mark that the item after it is present: "(+) night sweats".
 _MARKED_PRESENT = re.compile(r"(\(\+\)|\[\+\]|\[\s*[x✓✔]\s*\]|\+ve\b)\s*$", _FLAGS)
+# A denial hedged right after the sign is the sign in other words: "Not a fever exactly, more
+# like hot then freezing", "I didn't poo myself exactly. It just came out".
+_HEDGED = re.compile(r"\s*exactly\b", _FLAGS)
 # Medicines that can hide a sign for a while (a fever above all): a normal reading after one
 # does not clear it.
 _MASKING = re.compile(
@@ -1947,7 +1957,7 @@ class RedFlagEngine:
         starts at `begin`), or right after it in its sentence."""
         context, text = self.context, reading.text
         # A sign a form marks present: "ROS: (+) night sweats, (+) LBP, (-) cough".
-        if _MARKED_PRESENT.search(text, max(0, start - 8), start):
+        if _MARKED_PRESENT.search(text, max(0, start - 8), start) or _HEDGED.match(text, end):
             return False
         negations = list(context.negation_before.finditer(reading, before, start))
         # "Someone (not naming names) dared me to jump": a denial in an aside ends with it.
@@ -2187,6 +2197,9 @@ class RedFlagEngine:
             # The relative as company inside the sign: "when I am with my wife nothing happens",
             # "I can't feel my partner".
             # "with my wife the man part is not working": a partner is company for those signs.
+            # Who acted, not who has the sign: "999 by daughter: 77M collapsed".
+            if _BY_AGENT.search(wide, 0, cue.start()):
+                continue
             if (owner_from + cue.start() > start and _COMPANY.search(wide, 0, cue.start())) or (
                 rule.category == "cauda_equina"
                 and _PARTNER.search(cue.group(0))

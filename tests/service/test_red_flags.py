@@ -3212,3 +3212,60 @@ def test_asking_for_me_though_before_an_ordinary_back_is_no_admission(engine) ->
         "my back is only stiff from gardening."
     )
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Not a fever exactly, more like hot then cold, teeth chattering, then hot again. "
+            "Back is so sore.",
+            "infection",
+        ),
+        (
+            "Not a pulse exactly, more like a thudding in the middle of my stomach. Lower back "
+            "ache, 69.",
+            "vascular",
+        ),
+        (
+            "I didn't poo myself exactly. It just came out a bit when I stood up. Back bad since "
+            "Thursday.",
+            "cauda_equina",
+        ),
+    ],
+)
+def test_a_denial_hedged_with_exactly_is_the_sign_in_other_words(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_a_relative_who_called_for_help_is_not_the_patient(engine) -> None:
+    text = "999 by daughter: 77M collapsed, preceded by sudden tearing pain between the shoulders."
+    assert "vascular" in {f.category for f in engine.find(text)}
+
+
+def test_a_relative_whose_news_drives_a_worry_still_owns_the_cancer(engine) -> None:
+    text = (
+        "Her worry is driven by her father's diagnosis of myeloma last month. Back is mechanical."
+    )
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I take tramadol if I can't pass water properly since my back went? Both legs tingly.",
+        "Can I wait till Monday if my groin went numb Friday night when my back went?",
+    ],
+)
+def test_a_condition_that_began_at_a_named_time_is_the_writers_own(engine, text: str) -> None:
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_an_examiners_hand_does_not_make_the_weakness_hers(engine) -> None:
+    text = (
+        "Osteopath told me to go to A&E. She said my left foot can't push against her hand at "
+        "all. I'd only come in for my back."
+    )
+    assert "neurological_deficit" in {f.category for f in engine.find(text)}
