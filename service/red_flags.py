@@ -775,6 +775,7 @@ _CONTEXT_LISTS = (
     "self_reference_after_question",
     "other_person",
     "reinterpreted",
+    "retracted",
 )
 
 
@@ -808,6 +809,7 @@ class Context:
     self_reference_after_question: "Cue"
     other_person: "Cue"
     reinterpreted: "Cue"
+    retracted: "Cue"
     # Words that on their own never tell a sign, and those of them that do not hint at a
     # condition either (see `ordinary_words` in the rules file).
     ordinary_words: frozenset[str] = frozenset()
@@ -2168,6 +2170,10 @@ class RedFlagEngine:
             reading, quoted, min(len(text), quoted + 80)
         ):
             return "reinterpreted"
+        # Taken back right after, in its sentence or the next: "I thought I had a fever last
+        # night. Scratch that, the thermometer was by my tea", "Wet the bed. Correction: ...".
+        if context.retracted.search(reading, end, min(len(text), sentence_end + 120)):
+            return "retracted"
 
         # After a question, into the next sentence: "... cause no control on potty? Since 4 days
         # I am having this problem".

@@ -3269,3 +3269,38 @@ def test_an_examiners_hand_does_not_make_the_weakness_hers(engine) -> None:
         "all. I'd only come in for my back."
     )
     assert "neurological_deficit" in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I thought I had a fever last night. Scratch that, the thermometer was next to my tea.",
+        "Wet the bed. Correction: the toddler wet OUR bed, I was just in it. Back's stiff.",
+        'I wrote "temp 38" earlier. Typo, it was 36.8. Back is the same as before.',
+        "I said my leg gave way. Exaggeration. I caught my heel on the stair and stumbled.",
+    ],
+)
+def test_a_sign_the_writer_takes_back_right_after_is_not_a_flag(engine, text: str) -> None:
+    assert engine.find(text) == []
+    assert "retracted" in {s.reason for s in engine.explain(text)[1]}
+
+
+def test_a_corrected_sign_that_is_still_a_sign_stays_a_flag(engine) -> None:
+    text = "temp 38.2 this morning. Correction: 39.1, I misread it. Back is agony."
+    assert "infection" in {f.category for f in engine.find(text)}
+
+
+def test_a_bare_typo_note_takes_nothing_back(engine) -> None:
+    text = "I had a melanoma cut out of my shoulder in 2019 and my back aches. EDIT: typo"
+    assert "malignancy" in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mums breast cancer has come back and ive been doing all the lifting, my back is wrecked",
+        "my husbands prostate cancer is why im so anxious, my own back pain is only when i bend",
+    ],
+)
+def test_a_relatives_cancer_typed_without_an_apostrophe_is_theirs(engine, text: str) -> None:
+    assert engine.find(text) == []
