@@ -3304,3 +3304,24 @@ def test_a_bare_typo_note_takes_nothing_back(engine) -> None:
 )
 def test_a_relatives_cancer_typed_without_an_apostrophe_is_theirs(engine, text: str) -> None:
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "couldn't get it up last night but i'd had like 10 pints so thats on me. back just stiff",
+        "was so drunk i couldnt stand up, mates carried me home. back hurts from the floor",
+        "Couldn't walk the dog all week for the snow, back's stiff from the sofa.",
+        "this lobby is actual cancer lol. 3 hours of ranked and now my back is screaming too.",
+        "Office politics here are like a cancer, spreading everywhere. Back's sore since the move.",
+        "Numb bum after 7 hours on a plastic chair in A&E. Went when I stood up.",
+        "Numb backside after a five-hour coach trip, came right once I'd walked along the beach.",
+    ],
+)
+def test_look_alikes_in_the_words_of_session_25s_writers_are_not_flags(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+def test_not_walking_the_dog_any_more_is_still_a_sign(engine) -> None:
+    text = "My sciatica's so bad I can't walk the dog at all now, it was fine last week."
+    assert "neurological_deficit" in {f.category for f in engine.find(text)}
