@@ -3325,3 +3325,35 @@ def test_look_alikes_in_the_words_of_session_25s_writers_are_not_flags(engine, t
 def test_not_walking_the_dog_any_more_is_still_a_sign(engine) -> None:
     text = "My sciatica's so bad I can't walk the dog at all now, it was fine last week."
     assert "neurological_deficit" in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("takes like 5 mins for my wee to start now and my back hurts so much", "cauda_equina"),
+        ("night pain that NOTHING shifts, 6 weeks now, everyone says posture", "malignancy"),
+        ("Big C survivor (breast, 2016). Back's been playing up for a month.", "malignancy"),
+        ("I have vascular EDS and out of nowhere a sudden awful pain in my back.", "vascular"),
+        ("Things in the bedroom have felt kind of numb since the disc went.", "cauda_equina"),
+        (
+            "This morning Gran couldn't take any weight at all and the carers used the hoist.",
+            "neurological_deficit",
+        ),
+        (
+            "How worried should I be if my left leg is getting weaker week by week?",
+            "neurological_deficit",
+        ),
+        ("Back pain came on like a bang, tearing, feel clammy.", "vascular"),
+        ("Bit you sit on has gone numb since yesterday, low back pain too.", "cauda_equina"),
+        ("Suddenly a raging temp and my back's killing me, on pred for Crohn's.", "infection"),
+        ("Found fresh works in his room and he's roasting to touch with back agony.", "infection"),
+        (
+            "On methadone, but this week I messed the bed and my back's been shocking.",
+            "cauda_equina",
+        ),
+    ],
+)
+def test_signs_only_the_detector_read_in_session_25s_rounds_are_read_by_the_rules(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
