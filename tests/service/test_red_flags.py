@@ -3357,3 +3357,32 @@ def test_signs_only_the_detector_read_in_session_25s_rounds_are_read_by_the_rule
     engine, text: str, category: str
 ) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "since my back went i keep going for a poo and not realising ive gone till i see it",
+            "cauda_equina",
+        ),
+        (
+            "i dont feel anything when my partner touches me down there since my back went",
+            "cauda_equina",
+        ),
+        ("R ankle DF 2 out of 5 today, was 4 out of 5 last week", "neurological_deficit"),
+        ("I have to lift my right leg into the car with my hands now.", "neurological_deficit"),
+        ("cant do a single stair with my right leg leading this week", "neurological_deficit"),
+        ("had can sir of the womb in 2014 and now my lower back is playing up", "malignancy"),
+        ("grans 92 and she bumped down two stairs on her bum, back hurts", "fracture"),
+        ("roll over in a car at the weekend, back really painful now", "fracture"),
+        ("pain in my back like a knife going into my belly and i feel feint", "vascular"),
+        ("Went to pee, couldn't start. Back and both legs aching since Tuesday.", "cauda_equina"),
+        ("Dad says there's a second heart in his tummy. Worst back pain of his life.", "vascular"),
+        ("ESI L5/S1 2/52 ago. New severe midline LBP x3d.", "infection"),
+    ],
+)
+def test_signs_only_the_detector_read_in_session_25s_first_round_are_read_by_the_rules(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
