@@ -2200,12 +2200,12 @@ class RedFlagEngine:
                 wide, cue.end()
             ):
                 continue
-            # The relative as company inside the sign: "when I am with my wife nothing happens",
-            # "I can't feel my partner".
-            # "with my wife the man part is not working": a partner is company for those signs.
             # Who acted, not who has the sign: "999 by daughter: 77M collapsed".
             if _BY_AGENT.search(wide, 0, cue.start()):
                 continue
+            # The relative as company inside the sign: "when I am with my wife nothing happens",
+            # "I can't feel my partner".
+            # "with my wife the man part is not working": a partner is company for those signs.
             if (owner_from + cue.start() > start and _COMPANY.search(wide, 0, cue.start())) or (
                 rule.category == "cauda_equina"
                 and _PARTNER.search(cue.group(0))
