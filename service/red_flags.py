@@ -176,7 +176,9 @@ _PATIENT_RELATIVE = re.compile(
 _COMPLAINT = re.compile(
     r"\b(back|backache|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
     r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|backside|scream\w*|crying|cries|bent|"
-    r"can'?t\s+(get\s+up|bend|move|sit))\b",
+    r"can'?t\s+(get\s+up|bend|move|sit)|"
+    # "She's had a bad disc since March".
+    r"(she|he)('s|\s+has|\s+had)\s+(had\s+|got\s+)?(a|the)\s+(bad|slipped|herniated|bulging|prolapsed)\s+disc)\b",
     _FLAGS,
 )
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
@@ -1588,6 +1590,8 @@ _BACK_COMPLAINT = re.compile(
     r"\b(his|her|their)\s+(lower\s+)?back\b|\bback\s*(pain|ache)s?\b|\bbackaches?\b|\bsciatica\b|"
     # "Hubby's back's gone", "we both did our backs in".
     r"\b(bad|sore)\s+backs?\b|\bour\s+backs\b|"
+    r"\b(she|he)('s|\s+has|\s+had)\s+(had\s+|got\s+)?(a|the)\s+(bad|slipped|herniated|bulging|"
+    r"prolapsed)\s+disc\b|"
     + "(?:"
     + "|".join(f"(?<={word})" for word in _BACKED_RELATIVES)
     + r")['’]s\s+(lower\s+)?back\b(?!\s*(door|garden|yard|seat|pocket|room|step|wheel|of|from|home|"

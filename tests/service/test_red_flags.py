@@ -3386,3 +3386,19 @@ def test_signs_only_the_detector_read_in_session_25s_first_round_are_read_by_the
     engine, text: str, category: str
 ) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+def test_a_relative_with_a_bad_disc_is_the_patient_of_their_own_signs(engine) -> None:
+    text = (
+        "My wife can't feel when she needs a poo and had an accident in the car today. "
+        "She's had a bad disc since March."
+    )
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_the_writers_own_disc_does_not_make_a_friends_story_a_patients(engine) -> None:
+    text = (
+        "my friend had that thing where you can't pee with a disc and had an emergency op. "
+        "i've got a bulging disc myself but my bladder's totally normal"
+    )
+    assert engine.find(text) == []
