@@ -3402,3 +3402,40 @@ def test_the_writers_own_disc_does_not_make_a_friends_story_a_patients(engine) -
         "i've got a bulging disc myself but my bladder's totally normal"
     )
     assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nearly had an aneurysm reading those comments. anyway my back hurts",
+        "Got thrown off the bucking bronco at a hen do (onto the inflatable), back's from dancing.",
+        "Stiff back from three hours in a tailback behind a crash on the M6. Stretches?",
+        "The tramadol makes me a bit light-headed if I stand up fast. Back pain steady.",
+        "bit lightheaded getting up too fast this morning, never fainted. back ache from the gym",
+        "night sweats bc my room is literally 30 degrees. back ache from my mattress",
+        "fell asleep with my leg under me, woke up and couldnt stand on it for a minute",
+        "i sneezed and i swear i broke my back jk its just a spasm, im 19",
+        "Broke my back clearing out the garage all weekend. Figuratively! Everything aches.",
+    ],
+)
+def test_more_look_alikes_in_the_words_of_session_25s_writers_are_not_flags(
+    engine, text: str
+) -> None:
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Shivering under two duvets then drenched, and my lower back is so sore.", "infection"),
+        (
+            "Had a syncope this morning which he put down to standing up too quickly. Back pain, "
+            "72, smoker.",
+            "vascular",
+        ),
+    ],
+)
+def test_a_reason_that_fits_a_look_alike_does_not_explain_away_a_sign(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
