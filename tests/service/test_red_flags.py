@@ -3439,3 +3439,35 @@ def test_a_reason_that_fits_a_look_alike_does_not_explain_away_a_sign(
     engine, text: str, category: str
 ) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Six hours over a cadaver in the dissection lab and my lower back is wrecked.",
+        "typical Cancer, I worry about everything, my back hurts from sitting at a desk",
+        "I use steroid cream for my eczema on and off, back a bit achy from hoovering, I'm 34",
+        "had the shivers after swimming in the sea this morning and my back is a bit tight",
+        "bum goes numb on long drives, but it's gone the minute I get out and walk round",
+        "Did way too much ket at the weekend and couldn't walk properly. Back aches from the bus.",
+        "Nearly pissed myself laughing when my back went mid-cartwheel. At 45. Pulled muscle.",
+        "Came off my cycle six weeks ago and sometimes can't stay hard. Back's sore from lifting.",
+        "Two years of ket bladder - always bursting, unchanged since April. Back's from a sofa.",
+    ],
+)
+def test_look_alikes_with_their_own_cause_from_session_25s_writers_are_not_flags(
+    engine, text: str
+) -> None:
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The baby's had a fever of 39 since yesterday and screams when I touch her lower back.",
+        "Worried about the little one, she's 3. The kid's got a temperature of 39.4 and cries "
+        "when I touch her back.",
+    ],
+)
+def test_a_child_the_message_is_about_keeps_their_fever(engine, text: str) -> None:
+    assert "infection" in {f.category for f in engine.find(text)}
