@@ -3471,3 +3471,22 @@ def test_look_alikes_with_their_own_cause_from_session_25s_writers_are_not_flags
 )
 def test_a_child_the_message_is_about_keeps_their_fever(engine, text: str) -> None:
     assert "infection" in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "why does my back hurt more at night than in the day. nothing helps, not turning over",
+            "malignancy",
+        ),
+        (
+            "sciatica both legs, feel like my legs are going, today worse than yesterday",
+            "neurological_deficit",
+        ),
+    ],
+)
+def test_signs_told_across_a_full_stop_or_by_legs_going_are_read(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
