@@ -176,7 +176,7 @@ class Assessor:
         "back pain for 3 weeks" is never an emergency. The evidence is the sentence the detector
         scores highest.
         """
-        return self._detected([text], [prediction.signs], [already], [ruled_out or {}])[0]
+        return self._detected([text], [prediction.signs], [already], [ruled_out or {}], [[]])[0]
 
     def _detected(
         self,
@@ -184,7 +184,7 @@ class Assessor:
         signs: list[dict[str, float]],
         already: list[set[str]],
         ruled_out: list[dict[str, set[str]]],
-        read: list[list[tuple[int, int]]] | None = None,
+        read: list[list[tuple[int, int]]],
     ) -> list[list[RedFlag]]:
         """detected_signs for many texts, in order: the detector's words and evidence sentences
         for all of them are scored together (a few numpy calls instead of a few per flag).
@@ -219,7 +219,7 @@ class Assessor:
             if (
                 self._only_ordinary(words[i], terms)
                 or (signs[i][category] < SURE and len(words[i]) < SHORT_TEXT_WORDS)
-                or (read and self._read_by_rules(texts[i], terms, read[i]))
+                or self._read_by_rules(texts[i], terms, read[i])
             ):
                 continue
             if not check or not self._ruled_out(texts[i], category, terms[:CONTEXT_CHECKED]):

@@ -44,6 +44,11 @@ _WORD = re.compile(r"[\w'’/+-]+")
 _BODY_PARTS = (
     r"back|stomach|belly|tummy|legs?|foot|feet|bladder|bowels?|bum|bottom|groin|spine|hips?|thighs?"
 )
+# A relative's own back trouble told as a disc: "She's had a bad disc since March".
+_THEIR_BAD_DISC = (
+    r"(she|he)('s|\s+has|\s+had)\s+(had\s+|got\s+)?(a|the)\s+"
+    r"(bad|slipped|herniated|bulging|prolapsed)\s+disc"
+)
 _FIRST_PERSON = re.compile(
     r"\b(i|i'm|i’m|im|i've|i’ve|ive|i'd|me|myself)\b|"
     # The writer's own body after a relative's words: "my husband says he can see my belly pulsing".
@@ -176,9 +181,7 @@ _PATIENT_RELATIVE = re.compile(
 _COMPLAINT = re.compile(
     r"\b(back|backache|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
     r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|backside|scream\w*|crying|cries|bent|"
-    r"can'?t\s+(get\s+up|bend|move|sit)|"
-    # "She's had a bad disc since March".
-    r"(she|he)('s|\s+has|\s+had)\s+(had\s+|got\s+)?(a|the)\s+(bad|slipped|herniated|bulging|prolapsed)\s+disc)\b",
+    rf"can'?t\s+(get\s+up|bend|move|sit)|{_THEIR_BAD_DISC})\b",
     _FLAGS,
 )
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
@@ -1592,8 +1595,7 @@ _BACK_COMPLAINT = re.compile(
     r"\b(his|her|their)\s+(lower\s+)?back\b|\bback\s*(pain|ache)s?\b|\bbackaches?\b|\bsciatica\b|"
     # "Hubby's back's gone", "we both did our backs in".
     r"\b(bad|sore)\s+backs?\b|\bour\s+backs\b|"
-    r"\b(she|he)('s|\s+has|\s+had)\s+(had\s+|got\s+)?(a|the)\s+(bad|slipped|herniated|bulging|"
-    r"prolapsed)\s+disc\b|"
+    rf"\b{_THEIR_BAD_DISC}\b|"
     + "(?:"
     + "|".join(f"(?<={word})" for word in _BACKED_RELATIVES)
     + r")['’]s\s+(lower\s+)?back\b(?!\s*(door|garden|yard|seat|pocket|room|step|wheel|of|from|home|"
@@ -1964,7 +1966,8 @@ class RedFlagEngine:
         """A negation cue in the window before the span (from `before`, within its clause that
         starts at `begin`), or right after it in its sentence."""
         context, text = self.context, reading.text
-        # A sign a form marks present: "ROS: (+) night sweats, (+) LBP, (-) cough".
+        # A sign a form marks present: "ROS: (+) night sweats, (+) LBP, (-) cough"; or a denial
+        # hedged after it: "Not a fever exactly, more like ...".
         if _MARKED_PRESENT.search(text, max(0, start - 8), start) or _HEDGED.match(text, end):
             return False
         negations = list(context.negation_before.finditer(reading, before, start))
