@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(reload()))
         yield
+        state.batch_helper.stop()
 
     async def reload() -> str:
         return await asyncio.to_thread(state.reload)
@@ -155,7 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body: BatchRequest, assessor: AssessorDep, request: Request
     ) -> Response:
         """Assess up to 256 descriptions; results come back in the same order."""
-        results = assessor.assess_many(body.texts)
+        results = state.batch_helper.assess_many(assessor, body.texts)
         request.scope[RESULTS_KEY] = results
         return _json({"results": results})
 

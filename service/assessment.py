@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
+from service.batch_helper import BatchHelper
 from service.language import identifier, mostly_not_english
 from service.predictor import DEFAULT_TOKENS, Prediction, Predictor
 from service.red_flags import CATEGORIES, RedFlag, RedFlagEngine, SuppressedSign
@@ -344,6 +345,7 @@ class ServiceState:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.assessor: Assessor | None = None
+        self.batch_helper = BatchHelper(settings.batch_helper)
         self._reload_lock = threading.Lock()
 
     def _build(self) -> Assessor:

@@ -71,6 +71,6 @@ class FastPredictions:
             result = assessor.assess(request.text)
             scope[RESULTS_KEY] = (result,)
             return result
-        results = assessor.assess_many(request.texts)
+        results = self.state.batch_helper.assess_many(assessor, request.texts)
         scope[RESULTS_KEY] = results
         return {"results": results}

@@ -20,5 +20,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1 << 20, ge=1024)
     admin_token: str | None = Field(None, description="enables POST /admin/reload when set")
     cors_origins: list[str] = Field(default_factory=list, description="CORS is off when empty")
+    batch_helper: bool = Field(
+        True, description="a process forked from each worker assesses part of every batch"
+    )
     log_level: str = "INFO"
     log_text: bool = Field(False, description="never log request text unless explicitly enabled")
