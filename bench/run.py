@@ -162,8 +162,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def tree_rss_mb(pid: int) -> tuple[float, list[float]]:
-    """Resident memory of a process and its children (the uvicorn workers), in MiB."""
+def tree_rss_mb(pid: int, field: str = "VmRSS") -> tuple[float, list[float]]:
+    """Resident memory of a process and its children (the uvicorn workers and their batch
+    helpers), in MiB. With field="Pss", each page shared by n processes counts 1/n in each: a
+    helper forked from a worker shares most of its pages, which RSS counts in both."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -176,8 +178,9 @@ def tree_rss_mb(pid: int) -> tuple[float, list[float]]:
     while stack:
         current = stack.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+            where = "status" if field == "VmRSS" else "smaps_rollup"
+            status = Path(f"/proc/{current}/{where}").read_text()
+            sizes.append(int(re.search(rf"{field}:\s+(\d+)", status).group(1)) / 1024)
         except (OSError, AttributeError):
             pass
         stack.extend(children.get(current, []))
@@ -295,7 +298,13 @@ def http(model: Path, workers: int, runs: int, seconds: float, workdir: Path) ->
         figures["batch_256_latency_ms_c1"] = batch_one["p50_ms"]
         figures["batch_texts_per_s"] = {k: v * 256 for k, v in batch_many["rps"].items()}
         total, sizes = tree_rss_mb(server.process.pid)
-        figures["memory_mb"] = {"total": total, "processes": sizes}
+        proportional, shares = tree_rss_mb(server.process.pid, "Pss")
+        figures["memory_mb"] = {
+            "total": total,
+            "processes": sizes,
+            "total_pss": proportional,
+            "processes_pss": shares,
+        }
         return figures
     finally:
         server.stop()
@@ -364,8 +373,9 @@ def fmt(value: Any) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
-def memory_text(memory: dict[str, Any]) -> str:
-    return f"{memory['total']:.0f} ({', '.join(f'{x:.0f}' for x in memory['processes'])})"
+def memory_text(memory: dict[str, Any], kind: str = "") -> str:
+    sizes = ", ".join(f"{x:.0f}" for x in memory[f"processes{kind}"])
+    return f"{memory[f'total{kind}']:.0f} ({sizes})"
 
 
 def print_table(results: dict[str, Any]) -> None:
@@ -416,8 +426,12 @@ def print_table(results: dict[str, Any]) -> None:
                 (f"{name} batch: texts/s", h["batch_texts_per_s"]),
                 (f"{name} batch of 256, one client: ms", h["batch_256_latency_ms_c1"]),
                 (
-                    f"{name} server memory, MiB (per process)",
+                    f"{name} server memory, MiB: RSS (per process)",
                     memory_text(h["memory_mb"]),
+                ),
+                (
+                    f"{name} server memory, MiB: PSS, shared pages split (per process)",
+                    memory_text(h["memory_mb"], "_pss"),
                 ),
             ]
     for key, value in results.get("ratios", {}).items():
