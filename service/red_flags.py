@@ -169,7 +169,7 @@ _CHILD = r"toddler|baby|newborn|infant|kid|kiddo|child|little\s+one"
 _PATIENT = f"{_RELATIVE[:-1]}|{_CHILD})"
 _PATIENT_RELATIVE = re.compile(
     # Not one who has died: "my late husband's aneurysm".
-    rf"(?:\b(?:my|our|mi|ma)\s+(?!late\s)(?:\w+\s+|\d[\w-]*\s+|\d{{1,3}}\s*(?:yr|yrs|year|years)[\s-]*old\s+)?|^\W*|[\"“‘>]\s*|writing\s+for\s+(?:my\s+)?|"
+    rf"(?:\b(?:my|our|mi|ma)\s+(?!late\s)(?:\w+\s+|\d[\w-]*\s+|\d{{1,3}}\s*(?:yr|yrs|year|years)[\s-]*old\s+)?|^\W*|[\"“‘>]\s*|(?:writing|typing|posting|asking)\s+(?:this\s+|it\s+)?(?:up\s+)?(?:for|on\s+behalf\s+of)\s+(?:my\s+|our\s+)?|"
     # "Ticket for Mum (84): slipped off the bottom step": the message is about her.
     r"\b(?:ticket|request|enquiry|query|referral)\s+(?:for|about|re:?)\s+(?:my\s+)?|"
     # "Has anyone's dad had a triple A? Mine's 70 ...": the writer's own dad.
@@ -193,7 +193,7 @@ _PROXY = re.compile(
     r"\b(she|he)\s+((messaged|texted|emailed)\s+(me|us)|sent\s+(me|us)\s+(this|a\s+(text|message)))\b|"
     r"\bforward\w*\s+(\w+\s+){0,3}from\s+"
     rf"(my|our)\s+(\w+\s+)?{_RELATIVE}\b|"
-    r"\b(on\s+behalf\s+of|writing\s+(for|about)|typing\s+(this\s+|it\s+)?(up\s+)?for)\s+(my|our)\s+(\w+\s+)?"
+    r"\b(on\s+behalf\s+of|writing\s+(for|about)|typing\s+(this\s+|it\s+)?(up\s+)?for)\s+((my|our)\s+(\w+\s+)?)?"
     rf"{_RELATIVE}\b|\b(my|our)\s+(\w+\s+)?{_RELATIVE}\s*(\(\d+\)\s*)?,?\s*(sent|texted|messaged|"
     rf"wrote|emailed)\s+(me|this|us)\b|\b(copy\s+of|forwarding|forwarded:?)\s+(\w+\s+){{0,4}}(my|our)\s+"
     rf"(\w+\s+)?{_RELATIVE}['’]s\s+(\w+\s+)?(text|message|voicemail|email|note|log|words)\b",
@@ -1956,6 +1956,9 @@ class RedFlagEngine:
         before = max(0, start - 250)
         last = bisect.bisect_right(ends, start) - 1  # the last stop that ends by the sign
         begin = ends[last] if last >= 0 and starts[last] >= before else before
+        # A sign that opens with a stop ("... would not bother you but at 85") opens a clause.
+        if last + 1 < len(starts) and starts[last + 1] == start:
+            begin = start
         limit = min(len(text), end + 250)
         following = bisect.bisect_left(starts, end)  # the first stop after it
         if following < len(starts) and ends[following] <= limit:

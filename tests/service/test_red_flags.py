@@ -3490,3 +3490,158 @@ def test_signs_told_across_a_full_stop_or_by_legs_going_are_read(
     engine, text: str, category: str
 ) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "My husband has had trouble with his bowels since Monday. He can't hold them in "
+            "and his back is sore.",
+            "cauda_equina",
+        ),
+        ("Wet between every cath since the weekend, never happens, back aching.", "cauda_equina"),
+        (
+            "Our toddler has stopped pulling herself up to stand, she did it every day until "
+            "Tuesday, and her back seems sore.",
+            "neurological_deficit",
+        ),
+        (
+            "My son had a tumour removed from his spine in the spring and now has a new pain "
+            "lower down.",
+            "infection",
+        ),
+        (
+            "My mother is 80. She has lost very much weight since summer, nobody can say why.",
+            "malignancy",
+        ),
+        ("Went down our stairs, all thirteen of them, on my back last night.", "fracture"),
+        ("scooter crash abroad last week, back sore since", "fracture"),
+    ],
+)
+def test_signs_missed_by_session_26s_first_round_are_read(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I went down the stairs every morning to let the dog out, back stiff after.",
+        "She stopped pulling up the weeds because her back was sore.",
+        "My son watched a scooter crash on telly and now he won't ride his.",
+    ],
+)
+def test_ordinary_stairs_weeds_and_crashes_on_screen_are_not_flags(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Not in work tomorrow, rear-ended on the motorway, back stiff.", "fracture"),
+        (
+            "I'd not trouble you normally but at 88 my son says I must: slipped off the bottom "
+            "step and my back aches.",
+            "fracture",
+        ),
+        (
+            "He admitted the bedroom side had never been a problem before, and that his groin "
+            "feels numb now.",
+            "cauda_equina",
+        ),
+        (
+            "My grandad is in Spain with friends and has had a fever for days with bad pain in "
+            "his lower back.",
+            "infection",
+        ),
+    ],
+)
+def test_a_denial_or_another_person_does_not_reach_past_a_new_clause(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Grandfather is 88, yesterday he lose his balance and sit on the floor, now his back "
+            "very painful.",
+            "fracture",
+        ),
+        ("I can't feel it when I do a number two since my back went.", "cauda_equina"),
+        ("not much feeling around my bottom since lunchtime, back agony", "cauda_equina"),
+        ("can't seem to get it started when I go for a wee, both legs tingle", "cauda_equina"),
+        ("The power in her left leg is going, day by day.", "neurological_deficit"),
+        ("fell from the top of the climbing frame onto the tarmac, back hurts", "fracture"),
+        ("ladder -> concrete, about 3m, back sore", "fracture"),
+        ("my right foot now drops when I walk, sciatica for weeks", "neurological_deficit"),
+    ],
+)
+def test_signs_only_the_detector_read_in_session_26s_first_round_are_read_by_the_rules(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("My mums on chemo, I'm her carer and my own back is wrecked.", "malignancy"),
+        (
+            "My son is on methylphenidate and has lost a fair bit of weight, it kills his "
+            "appetite. Back sore from rugby.",
+            "malignancy",
+        ),
+        (
+            "My husband is 74 and felt faint and had to sit down on the floor, back sore.",
+            "fracture",
+        ),
+    ],
+)
+def test_a_relatives_treatment_an_explained_weight_loss_and_sitting_down_faint_are_not_flags(
+    engine, text: str, category: str
+) -> None:
+    assert category not in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "typing for dad (84, ex-miner): reached for the remote, felt something crack in his "
+            "back.",
+            "fracture",
+        ),
+        (
+            "Knee replacement last year. Carer reports new nocturnal enuresis this week, unaware "
+            "till morning.",
+            "cauda_equina",
+        ),
+        (
+            "What's new is I've stopped needing to go, nothing since breakfast and my back is on "
+            "fire.",
+            "cauda_equina",
+        ),
+        (
+            "Got up for a wee and couldn't go even though I was bursting, back bad since Monday.",
+            "cauda_equina",
+        ),
+        ("mellanoma removed 2015, new back pain for a month", "malignancy"),
+        ("ostioporosis and I coughed and felt something go in my back", "fracture"),
+        (
+            "I work in A&E so I'm not squeamish: since my back went I can't feel anything when I "
+            "wipe.",
+            "cauda_equina",
+        ),
+    ],
+)
+def test_signs_missed_or_only_detected_in_session_26s_second_round_are_read(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_nothing_since_a_fall_long_ago_is_still_resolved_history(engine) -> None:
+    assert engine.find("I had a fall off a ladder in 2010, nothing since, back fine.") == []
