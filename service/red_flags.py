@@ -1619,7 +1619,10 @@ _SUBJECT_NAMED = re.compile(
     rf"\b(it'?s|it\s+is)\s+(my|our)\s+{_PATIENT}\b(?!'s)(?=[^.!?\n]{{0,40}}?"
     r"(\b(asking|writing|enquiring|worried)\b|\b(back|backache|sciatica)\b))|"
     r"\b(ask|asking|question'?s?|question\s+is|query|writing|enquiring|here)\s+"
-    rf"(about|for|regarding|on\s+behalf\s+of)\s+(my|our)\s+{_PATIENT}\b(?!'s)",
+    rf"(about|for|regarding|on\s+behalf\s+of)\s+(my|our)\s+{_PATIENT}\b(?!'s)|"
+    # "My father had bowel cancer so I'm twitchy about my daughter's back pain".
+    r"\b(worried|worrying|twitchy|anxious|panicking|paranoid|concerned|scared|nervous)\s+"
+    rf"(about|for)\s+(my|our)\s+{_PATIENT}(?='s|’s|\s+(back|backache|sciatica)\b)",
     _FLAGS,
 )
 

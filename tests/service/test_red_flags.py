@@ -3645,3 +3645,76 @@ def test_signs_missed_or_only_detected_in_session_26s_second_round_are_read(
 
 def test_nothing_since_a_fall_long_ago_is_still_resolved_history(engine) -> None:
     assert engine.find("I had a fall off a ladder in 2010, nothing since, back fine.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Gave up crisps and chocolate for Lent, down 4kg and chuffed. Back twinges when I "
+            "dig the garden.",
+            "malignancy",
+        ),
+        (
+            "Had a wisdom tooth out, couldn't chew anything for ten days and lost a few pounds. "
+            "Back stiff from the sofa.",
+            "malignancy",
+        ),
+        (
+            "I've dropped 6kg since the nurse started me on the weekly diabetes jab. Back is "
+            "the usual.",
+            "malignancy",
+        ),
+        (
+            "Bot: Any fever? User: no. Bot: Night sweats? User: no, just the back.",
+            "infection",
+        ),
+        (
+            "Questions I asked my mum on the phone, she said no to all: any peeing problems, numb "
+            "bits down below, fever, weight loss. She's just sore from gardening.",
+            "malignancy",
+        ),
+        (
+            "I had chills and sweats but that was flu back in February. This back pain is new "
+            "after the gym.",
+            "infection",
+        ),
+        (
+            "My father had bowel cancer so I'm worried about my son's back pain. He's 14 and "
+            "plays rugby.",
+            "malignancy",
+        ),
+        (
+            "We sailed across the Tropic of Cancer today. Back stiff from the deckchair.",
+            "malignancy",
+        ),
+        ("This launch is a car crash and my lower back agrees.", "fracture"),
+    ],
+)
+def test_look_alikes_in_the_words_of_session_26s_writers_are_not_flags(
+    engine, text: str, category: str
+) -> None:
+    assert category not in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Nurse: Any sweats at night? Caller: No... well, maybe, they've got worse since the "
+            "back started.",
+            "infection",
+        ),
+        (
+            "Shivers up and down my spine and it's not a figure of speech, shaking, back sore.",
+            "infection",
+        ),
+        (
+            "My dad had prostate cancer, it spread to his bones. Worried about my dad's back "
+            "pain now, it wakes him.",
+            "malignancy",
+        ),
+    ],
+)
+def test_signs_beside_session_26s_look_alikes_stay_flags(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
