@@ -181,6 +181,7 @@ _PATIENT_RELATIVE = re.compile(
 _COMPLAINT = re.compile(
     r"\b(back|backache|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
     r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|backside|scream\w*|crying|cries|bent|"
+    r"groan\w*|moan\w*|winc\w*|yell\w*|"
     rf"can'?t\s+(get\s+up|bend|move|sit)|{_THEIR_BAD_DISC})\b",
     _FLAGS,
 )
@@ -1926,7 +1927,9 @@ class RedFlagEngine:
         """
         if reading.writer_and_relative()[0] >= 0:
             return frozenset()
-        found = _relatives_in_pain(reading)
+        # A relative whose own back is told of later ("Dad's on chemo ... [300 characters] ...
+        # he keeps reaching round to the middle of his back") is as much the patient.
+        found = _relatives_in_pain(reading) | reading.relatives_with_backs()
         # The relative the writer asks for or passes words on from is the patient, however the
         # pain is told ("asking on behalf of my mum who is 84 ... she slipped").
         proxy = _first_match(_PROXY, _PROXY_RE2, reading)

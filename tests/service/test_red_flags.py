@@ -3718,3 +3718,122 @@ def test_look_alikes_in_the_words_of_session_26s_writers_are_not_flags(
 )
 def test_signs_beside_session_26s_look_alikes_stay_flags(engine, text: str, category: str) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("help, my legs are going, both of them, and my back is agony", "neurological_deficit"),
+        (
+            "Left leg especially, it's not taking my weight properly since this morning, back bad.",
+            "neurological_deficit",
+        ),
+        ("both legs heavy, going to try and stand ... nope.", "neurological_deficit"),
+        (
+            "Can erection problems come from a disc? Mine just stopped working the week my back "
+            "went.",
+            "cauda_equina",
+        ),
+        ("Walking - no. Standing - no. Since lunch. Back.", "neurological_deficit"),
+        (
+            "Dad's legs seem to have packed in today, he couldn't get to the toilet without two "
+            "of us.",
+            "neurological_deficit",
+        ),
+        (
+            "Resident 91, dementia. Pad dry x3 since 06:00, suprapubic area tense, back guarding.",
+            "cauda_equina",
+        ),
+        (
+            "My brother (no speech) started opening his bowels in his pad with no sign he knows, "
+            "back spasms too.",
+            "cauda_equina",
+        ),
+    ],
+)
+def test_signs_missed_by_session_26s_third_round_are_read(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_a_relative_whose_back_is_told_of_far_on_owns_their_history(engine) -> None:
+    text = (
+        "Mum's on chemo for breast cancer - cycle three of six - and she has vascular dementia "
+        "too, so she never complains about anything, bless her. The chemo nurses told us to ring "
+        "the hotline for any temperature over 37.5. Today she's shivering under two blankets. She "
+        "winces when we help her sit forward, and she keeps reaching round to the middle of her "
+        "back, which she's never done before."
+    )
+    assert "malignancy" in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Walking: no problems. Standing - no issues. Back sore after gardening.",
+        "Sitting, lying, walking - no difference, the ache is the same after a long shift.",
+    ],
+)
+def test_a_form_answered_no_problems_is_not_a_walking_sign(engine, text: str) -> None:
+    assert "neurological_deficit" not in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Went to get off the sofa. Couldn't. Legs won't push. Back bad all week.",
+            "neurological_deficit",
+        ),
+        ("Bladder's not working. Need to go and nothing happens. Back 8/10.", "cauda_equina"),
+        (
+            "I could not tell whether anything had passed when I opened my bowels this morning.",
+            "cauda_equina",
+        ),
+        (
+            "A whole morning without needing a wee and I only noticed at lunch. Back's killing me.",
+            "cauda_equina",
+        ),
+        (
+            "I can no longer press the clutch with my left foot, back bad since Sunday.",
+            "neurological_deficit",
+        ),
+        (
+            "Had a nerve root injection on the 3rd and the pain at the injection site has been "
+            "getting steadily worse since.",
+            "infection",
+        ),
+        ("The ache does not ease in any position, worst between 2 and 5am.", "malignancy"),
+        (
+            "Is a pulsing lump in the tummy urgent? Found it tonight, I'm 72, back aching.",
+            "vascular",
+        ),
+        (
+            "I didn't know I needed a number two until it was happening, both legs tingling.",
+            "cauda_equina",
+        ),
+        ("I can stand on my heels on the right but not the left any more.", "neurological_deficit"),
+        (
+            "Nan slid off the bed and couldn't get her legs under her, back sore for a month.",
+            "neurological_deficit",
+        ),
+        ("From yesterday I cannot feel the place where I sit, back very painful.", "cauda_equina"),
+        ("Can't start a wee either, back pain three weeks, legs weak.", "cauda_equina"),
+        (
+            "Today he had two wet episodes with no apparent awareness, back pain since Thursday.",
+            "cauda_equina",
+        ),
+        (
+            "I had a facet injection and now the swelling at the injection site is worse.",
+            "infection",
+        ),
+        (
+            "feel awful. fever, back pain, and I've got no immune system to speak of (chemo for "
+            "lymphoma)",
+            "malignancy",
+        ),
+    ],
+)
+def test_signs_only_the_detector_read_in_session_26s_third_round_are_read_by_the_rules(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
