@@ -52,8 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     # see only the worker that happened to answer it.
     with tempfile.TemporaryDirectory(prefix="triage-metrics-") as metrics_dir:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
-        serve(args)
-    return 0
+        # Imported here: one worker needs none of the supervisor's machinery.
+        from service.workers import serve_workers
+
+        return serve_workers(args.host, args.port, args.workers)
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -62,12 +64,10 @@ def serve(args: argparse.Namespace) -> None:
         factory=True,
         host=args.host,
         port=args.port,
-        workers=args.workers,
         access_log=False,
-        # Measured in `make bench`: with one worker the stdlib loop serves 64 keep-alive clients
-        # fairly where uvloop starved some (p99 over a second); with several workers the stdlib
-        # loop's inherited sockets lose TCP_NODELAY (40 ms stalls) while uvloop is fair.
-        loop="asyncio" if args.workers == 1 else "uvloop",
+        # Measured in `make bench`: the stdlib loop serves 64 keep-alive clients fairly where
+        # uvloop starved some (p99 over a second).
+        loop="asyncio",
         timeout_graceful_shutdown=10,
         log_level="warning",
     )

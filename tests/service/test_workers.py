@@ -3,11 +3,15 @@
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
+from service.workers import SHORTEST_LIFE_SECONDS
 from tests.conftest import ROOT
 from tests.service.test_shutdown import _free_port, _post, _wait_ready
 
@@ -47,3 +51,63 @@ def test_metrics_sum_the_requests_of_every_worker(shipped_model: Path) -> None:
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
+
+
+def _start(port: int, model: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "service", "--port", str(port), "--workers", "2"],
+        cwd=ROOT,
+        env={**os.environ, "TRIAGE_MODEL_DIR": str(model), "TRIAGE_LOG_LEVEL": "WARNING"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def _workers_of(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    # The spawn start method adds a resource tracker beside the workers.
+    return [
+        int(child)
+        for child in children
+        if "resource_tracker" not in Path(f"/proc/{child}/cmdline").read_text()
+    ]
+
+
+def test_a_worker_that_dies_is_started_again(shipped_model: Path) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = _start(port, shipped_model)
+    try:
+        _wait_ready(url)
+        first = _workers_of(server.pid)
+        assert len(first) == 2
+        time.sleep(SHORTEST_LIFE_SECONDS)  # younger workers that die are not restarted
+        os.kill(first[0], signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and first[0] in _workers_of(server.pid):
+            time.sleep(0.2)
+        # Until the new worker listens, the kernel sends every connection to the other one.
+        for _ in range(10):
+            status, _ = _post(url + "/v1/predict", {"text": TEXT})
+            assert status == 200
+        workers = _workers_of(server.pid)
+        assert len(workers) == 2 and first[0] not in workers
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def test_workers_that_cannot_listen_stop_the_server_with_a_clear_message(
+    shipped_model: Path,
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # held without SO_REUSEPORT
+        server = _start(taken.getsockname()[1], shipped_model)
+        try:
+            code = server.wait(timeout=120)
+            message = server.stderr.read().decode()
+        finally:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGKILL)
+    assert code == 3
+    assert "a worker exited at start" in message
