@@ -32,14 +32,7 @@ def _predictions_counted(url: str) -> float:
 def test_metrics_sum_the_requests_of_every_worker(shipped_model: Path) -> None:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "service", "--port", str(port), "--workers", "2"],
-        cwd=ROOT,
-        env={**os.environ, "TRIAGE_MODEL_DIR": str(shipped_model), "TRIAGE_LOG_LEVEL": "WARNING"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = _start(port, shipped_model)
     try:
         _wait_ready(url)
         # Each request opens its own connection, so both workers answer some of them.
