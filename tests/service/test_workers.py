@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from service.workers import SHORTEST_LIFE_SECONDS
@@ -29,32 +31,39 @@ def _predictions_counted(url: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
-def test_metrics_sum_the_requests_of_every_worker(shipped_model: Path) -> None:
+def _start(port: int, model: Path, stderr: int = subprocess.DEVNULL) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "service", "--port", str(port), "--workers", "2"],
+        cwd=ROOT,
+        env={**os.environ, "TRIAGE_MODEL_DIR": str(model), "TRIAGE_LOG_LEVEL": "WARNING"},
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        start_new_session=True,
+    )
+
+
+@contextmanager
+def _two_workers(model: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+    """A ready server of two workers and its URL; stopped with SIGTERM to the whole group."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    server = _start(port, shipped_model)
+    server = _start(port, model)
     try:
         _wait_ready(url)
+        yield server, url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def test_metrics_sum_the_requests_of_every_worker(shipped_model: Path) -> None:
+    with _two_workers(shipped_model) as (_, url):
         # Each request opens its own connection, so both workers answer some of them.
         for _ in range(40):
             status, body = _post(url + "/v1/predict", {"text": TEXT})
             assert status == 200 and body["condition"] == "sciatica", json.dumps(body)
         # Whichever worker answers the scrape, it reports all 40.
         assert [_predictions_counted(url) for _ in range(6)] == [40.0] * 6
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
-
-
-def _start(port: int, model: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "service", "--port", str(port), "--workers", "2"],
-        cwd=ROOT,
-        env={**os.environ, "TRIAGE_MODEL_DIR": str(model), "TRIAGE_LOG_LEVEL": "WARNING"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
 
 
 def _workers_of(pid: int) -> list[int]:
@@ -68,11 +77,7 @@ def _workers_of(pid: int) -> list[int]:
 
 
 def test_a_worker_that_dies_is_started_again(shipped_model: Path) -> None:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = _start(port, shipped_model)
-    try:
-        _wait_ready(url)
+    with _two_workers(shipped_model) as (server, url):
         first = _workers_of(server.pid)
         assert len(first) == 2
         time.sleep(SHORTEST_LIFE_SECONDS)  # younger workers that die are not restarted
@@ -86,16 +91,13 @@ def test_a_worker_that_dies_is_started_again(shipped_model: Path) -> None:
             assert status == 200
         workers = _workers_of(server.pid)
         assert len(workers) == 2 and first[0] not in workers
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 def test_workers_that_cannot_listen_stop_the_server_with_a_clear_message(
     shipped_model: Path,
 ) -> None:
     with socket.create_server(("127.0.0.1", 0)) as taken:  # held without SO_REUSEPORT
-        server = _start(taken.getsockname()[1], shipped_model)
+        server = _start(taken.getsockname()[1], shipped_model, stderr=subprocess.PIPE)
         try:
             code = server.wait(timeout=120)
             message = server.stderr.read().decode()
