@@ -515,8 +515,14 @@ _SYMBOLS: dict[str, str] = {}  # non-ASCII character named in a rule -> its cont
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
+# The non-ASCII letters that folding keeps and `re` ignoring case reads as an ASCII letter
+# ("ı" in Turkish "ağrısı" as "i"): written as that letter, so that RE2 and Hyperscan, which
+# read the shadow, find at least every place `re` can match (the Kelvin sign folds to "k").
+_ASCII_TO_RE = {"\u0130": "i", "\u0131": "i", "\u017f": "s"}
+
+
 def _stand_in(char: str) -> str:
-    symbol = _SYMBOLS.get(char)
+    symbol = _SYMBOLS.get(char) or _ASCII_TO_RE.get(char)
     if symbol is not None:
         return symbol
     if char.isspace():
@@ -1142,12 +1148,14 @@ _PROXY_RE2 = _prefilter(_PROXY, "_PROXY")
 # Read only when a sign's owner is in doubt, but then ~200 µs each by `re` on 1,000 characters.
 _REPORTING_RELATIVE_RE2 = _prefilter(_REPORTING_RELATIVE, "_REPORTING_RELATIVE")
 _TELLING_RELATIVE_RE2 = _prefilter(_TELLING_RELATIVE, "_TELLING_RELATIVE")
+_SETS_ASIDE_RE2 = _prefilter(_SETS_ASIDE, "_SETS_ASIDE")
+_COMPLAINT_RE2 = _prefilter(_COMPLAINT, "_COMPLAINT")
 
 
 # The non-ASCII characters that `re` with IGNORECASE matches to an ASCII letter and that
-# folding keeps (the Kelvin sign "K" folds to "k"): found by trying every code point. In a
-# folded text without them, a lowercase pattern finds the same with or without IGNORECASE.
-_CASELESS_ASCII = ("\u0130", "\u0131", "\u017f")
+# folding keeps: found by trying every code point. In a folded text without them, a lowercase
+# pattern finds the same with or without IGNORECASE.
+_CASELESS_ASCII = tuple(_ASCII_TO_RE)
 # Read for most signs, and twice as fast without IGNORECASE (~3 µs on 150 characters).
 _THIRD_PERSON_LOWERCASE = re.compile(_THIRD_PERSON.pattern)
 # `re` still needs ~10 µs for the 250 characters before a sign; RE2 says in ~1 whether and where
@@ -1159,36 +1167,51 @@ def _third_persons(reading: "Reading", begin: int, end: int) -> Iterator[re.Matc
     """The matches of _THIRD_PERSON in the slice text[begin:end] (offsets in the slice).
 
     `re` reads the slice from where RE2 finds the first match of the pattern without its
-    look-ahead in the same slice of the shadow (as `Cue` does), or from its start where the
-    text has letters that the shadow cannot write for a pattern that ignores case."""
+    look-ahead in the same slice of the shadow (as `Cue` does), ignoring case only where the
+    text has letters that it then reads as ASCII ones."""
     told = reading.text[begin:end]
-    if reading.caseless:
-        return _THIRD_PERSON.finditer(told)
     stretch = reading.shadow[begin:end]
     first = _THIRD_PERSON_RE2._regexp.Match(_UNANCHORED, stretch, 0, len(stretch))[0][0]
-    return iter(()) if first < 0 else _THIRD_PERSON_LOWERCASE.finditer(told, first)
+    if first < 0:
+        return iter(())
+    return (_THIRD_PERSON if reading.caseless else _THIRD_PERSON_LOWERCASE).finditer(told, first)
+
+
+def _finditer(
+    pattern: re.Pattern[str], prefilter: Any, reading: "Reading", begin: int = 0
+) -> Iterator[re.Match[str]]:
+    """pattern.finditer(reading.text, begin), for a pattern that never matches empty text."""
+    while (match := _first_match(pattern, prefilter, reading, begin)) is not None:
+        yield match
+        begin = max(match.end(), match.start() + 1)
 
 
 def _first_match(
     pattern: re.Pattern[str], prefilter: Any, reading: "Reading", begin: int = 0
 ) -> re.Match[str] | None:
-    """pattern.search(reading.text, begin), read by `re` only from where RE2 says it can start."""
-    start = _first_start(prefilter, reading, begin)
-    return None if start is None else pattern.search(reading.text, start)
+    """pattern.search(reading.text, begin), with `re` tried only where RE2 says a match can
+    start: `re` tries a long alternation at every character (~100-200 µs on 1,000 characters),
+    also past a place where RE2's superset matched and `re` did not."""
+    text = reading.text
+    while (start := _first_start(prefilter, reading, begin)) is not None:
+        match = pattern.match(text, start)
+        if match is not None:
+            return match
+        begin = start + 1
+    return None
 
 
 def _first_start(prefilter: Any, reading: "Reading", begin: int = 0) -> int | None:
     """Where `re` can start to search a text for a pattern of this module (_WRITER_COMPLAINT,
     _PATIENT_RELATIVE, _RELATIVE_NOUN, _WRITER_FOCUS, _PROXY, _REPORTING_RELATIVE,
-    _TELLING_RELATIVE): no match begins before; None when there is no match at all.
+    _TELLING_RELATIVE and others): no match begins before; None when there is no match at all.
 
     RE2 finds the pattern without its look-arounds in the shadow in a few µs, where `re` reads
     a whole text without a match in ~40-60 µs (~150 µs in a text with an "é"). The shadow
-    writes each other character as these patterns' `\\w`, `\\s`, `\\d` and `\\b` see it, but
-    they ignore case, and then `re` also matches "ſ" for "s" and "ı" or "İ" for "i", which the
-    shadow writes as "x": texts with one of those are read by `re` from the start."""
-    if reading.caseless:
-        return begin
+    writes each other character as these patterns' `\\w`, `\\s`, `\\d` and `\\b` see it, and
+    those that they, ignoring case, read as an ASCII letter as that letter."""
+    if begin > len(reading.shadow):
+        return None
     start = prefilter._regexp.Match(_UNANCHORED, reading.shadow, begin, len(reading.shadow))[0][0]
     return None if start < 0 else start
 
@@ -1425,8 +1448,8 @@ class Reading:
     def __init__(self, text: str, scan: CueScan, shadow: bytes | None = None) -> None:
         self.text = text
         self.shadow = ascii_shadow(text) if shadow is None else shadow
-        # Whether `re` ignoring case reads letters here that the shadow writes as "x" ("ſ"
-        # for "s"): then patterns that ignore case keep it, and RE2 cannot say where they start.
+        # Whether `re` ignoring case reads letters here as ASCII ones ("ſ" as "s"): then
+        # patterns that ignore case keep it.
         self.caseless = not text.isascii() and any(char in text for char in _CASELESS_ASCII)
         self._scan = scan
         # For each cue scanned for, the sorted offsets where a loosened match ends; None until
@@ -1464,7 +1487,7 @@ class Reading:
             if complaint and _first_match(_PROXY, _PROXY_RE2, self):
                 complaint = None  # the "I" with pain is the relative whose words are passed on
             # "Mine's from golf, ignore me": the writer sets their own pain aside.
-            if complaint and relative and _SETS_ASIDE.search(text):
+            if complaint and relative and _first_match(_SETS_ASIDE, _SETS_ASIDE_RE2, self):
                 complaint = None
             # Only where it would change who the patient is (a relative named before the
             # writer's own pain) is the whole text read for "I'm asking for me".
@@ -1628,6 +1651,10 @@ _SUBJECT_NAMED = re.compile(
 )
 
 
+_BACK_COMPLAINT_RE2 = _prefilter(_BACK_COMPLAINT, "_BACK_COMPLAINT")
+_SUBJECT_NAMED_RE2 = _prefilter(_SUBJECT_NAMED, "_SUBJECT_NAMED")
+
+
 def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozenset[str]:
     """The relatives named shortly before a description of pain, and then the first relative
     named, usually the message's subject (unless the writer names another one as it). With
@@ -1636,23 +1663,25 @@ def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozense
     start = _first_start(_PATIENT_RELATIVE_RE2, reading)
     if start is None:
         return frozenset()
-    mentions = list(_PATIENT_RELATIVE.finditer(text, start))
+    mentions = list(_finditer(_PATIENT_RELATIVE, _PATIENT_RELATIVE_RE2, reading, start))
     if not mentions:
         return frozenset()
     patients = set()
-    complaints = _BACK_COMPLAINT if backs_only else _COMPLAINT
+    complaints, found_by = (
+        (_BACK_COMPLAINT, _BACK_COMPLAINT_RE2) if backs_only else (_COMPLAINT, _COMPLAINT_RE2)
+    )
     for mention, following in zip(mentions, [*mentions[1:], None], strict=True):
         # A complaint is about the relative named last before it ("my father-in-law had an
         # aneurysm repair, and my husband's back hurts"). Complaints are whole words (or
         # "can't get up") and never overlap, so the first one from the mention on is one a
         # scan of the whole text finds: no need to scan all of it (~180 µs).
-        complaint = complaints.search(text, mention.end())
+        complaint = _first_match(complaints, found_by, reading, mention.end())
         while (
             complaint is not None
             and backs_only
             and _WRITERS_OWN.search(text, max(0, complaint.start() - 20), complaint.start())
         ):
-            complaint = complaints.search(text, complaint.end())
+            complaint = _first_match(complaints, found_by, reading, complaint.end())
         # "Her lower back" is told of the relative named last before it however long the story
         # between ("My mum is 76 ... On Tuesday ... a sudden sharp pain in her lower back").
         # (_BACK_COMPLAINT's first group is the owner: "his/her/their back".)
@@ -1675,7 +1704,8 @@ def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozense
         # husband's back is sore": beside "my dad has a high fever and can't pee" that lost
         # the dad's signs.)
         named = {
-            _PATIENT_NOUN.search(m.group(0)).group(0).lower() for m in _SUBJECT_NAMED.finditer(text)
+            _PATIENT_NOUN.search(m.group(0)).group(0).lower()
+            for m in _finditer(_SUBJECT_NAMED, _SUBJECT_NAMED_RE2, reading)
         }
         first = mentions[0].group(1)
         if not named or first.lower() in named:

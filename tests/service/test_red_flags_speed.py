@@ -8,8 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.red_flags import (
+    _BACK_COMPLAINT,
+    _BACK_COMPLAINT_RE2,
     _CASELESS_ASCII,
     _COMPLAINT,
+    _COMPLAINT_RE2,
     _PATIENT_NOUN,
     _PATIENT_RELATIVE,
     _PATIENT_RELATIVE_RE2,
@@ -20,7 +23,10 @@ from service.red_flags import (
     _REPORTING_RELATIVE,
     _REPORTING_RELATIVE_RE2,
     _SENTENCE_END,
+    _SETS_ASIDE,
+    _SETS_ASIDE_RE2,
     _SUBJECT_NAMED,
+    _SUBJECT_NAMED_RE2,
     _TELLING_RELATIVE,
     _TELLING_RELATIVE_RE2,
     _THIRD_PERSON,
@@ -32,6 +38,8 @@ from service.red_flags import (
     _WRITER_FOCUS_RE2,
     Reading,
     RedFlagEngine,
+    _finditer,
+    _first_match,
     _first_start,
     _third_persons,
     _windows,
@@ -319,24 +327,56 @@ def test_first_relative_is_where_re_finds_it(engine: RedFlagEngine, text: str) -
 NON_ASCII = ["\u0131", "\u017f", "\u0130", "é", "µ", "\u0663", "\u0307", "→", "°", "\xa0", "\u2028"]
 
 
+# The patterns read over a whole text from where RE2 says a match can start.
+WHOLE_TEXT_PATTERNS = (
+    (_WRITER_COMPLAINT, _WRITER_COMPLAINT_RE2),
+    (_PATIENT_RELATIVE, _PATIENT_RELATIVE_RE2),
+    (_RELATIVE_NOUN, _RELATIVE_NOUN_RE2),
+    (_WRITER_FOCUS, _WRITER_FOCUS_RE2),
+    (_PROXY, _PROXY_RE2),
+    (_REPORTING_RELATIVE, _REPORTING_RELATIVE_RE2),
+    (_TELLING_RELATIVE, _TELLING_RELATIVE_RE2),
+    (_SETS_ASIDE, _SETS_ASIDE_RE2),
+    (_COMPLAINT, _COMPLAINT_RE2),
+    (_BACK_COMPLAINT, _BACK_COMPLAINT_RE2),
+    (_SUBJECT_NAMED, _SUBJECT_NAMED_RE2),
+)
+WHOLE_TEXT_WORDS = [
+    *RELATIVES_AND_COMPLAINTS,
+    *NON_ASCII,
+    *("i'm 34 ", "ſon", "hubby’s back", "hıs back", "mum's back door", "sciatica", "ignore me"),
+    *("it's my dad", "asking about my mum", "worried about my daughter's back", "both"),
+]
+
+
 @settings(max_examples=300, deadline=None)
-@given(phrases([*RELATIVES_AND_COMPLAINTS, *NON_ASCII, "i'm 34 ", "ſon"], " .,?\n'é", 2))
+@given(phrases(WHOLE_TEXT_WORDS, " .,?\n'é", 2))
 def test_first_start_is_never_after_the_first_match(engine: RedFlagEngine, text: str) -> None:
+    text = fold(text)  # as the engine reads it
     reading = Reading(text, engine._cues)
-    for pattern, prefilter in (
-        (_WRITER_COMPLAINT, _WRITER_COMPLAINT_RE2),
-        (_PATIENT_RELATIVE, _PATIENT_RELATIVE_RE2),
-        (_RELATIVE_NOUN, _RELATIVE_NOUN_RE2),
-        (_WRITER_FOCUS, _WRITER_FOCUS_RE2),
-        (_PROXY, _PROXY_RE2),
-        (_REPORTING_RELATIVE, _REPORTING_RELATIVE_RE2),
-        (_TELLING_RELATIVE, _TELLING_RELATIVE_RE2),
-    ):
+    for pattern, prefilter in WHOLE_TEXT_PATTERNS:
         first, start = pattern.search(text), _first_start(prefilter, reading)
         if first is None:
             assert start is None or pattern.search(text, start) is None
         else:
             assert start is not None and start <= first.start()
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrases(WHOLE_TEXT_WORDS, " .,?\n'é", 2))
+def test_matches_read_from_re2_starts_are_those_re_finds(engine: RedFlagEngine, text: str) -> None:
+    text = fold(text)
+    reading = Reading(text, engine._cues)
+    for pattern, prefilter in WHOLE_TEXT_PATTERNS:
+        for begin in range(0, len(text) + 1, 3):
+            found, expected = (
+                _first_match(pattern, prefilter, reading, begin),
+                pattern.search(text, begin),
+            )
+            assert (found and found.span()) == (expected and expected.span())
+        assert [m.span() for m in _finditer(pattern, prefilter, reading)] == [
+            m.span() for m in pattern.finditer(text)
+        ]
 
 
 def test_folded_text_has_no_other_letter_that_ignorecase_reads_as_ascii() -> None:
