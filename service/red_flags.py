@@ -643,6 +643,7 @@ class SuppressedSign:
 # (see `one_space`), which halves the cost of both passes.
 _SPACE_RUN = re.compile(r"\s{2,}")
 _SPACES_MARKED = bytes(ord(" ") if chr(byte).isspace() else ord("x") for byte in range(256))
+_MARKED_RUN = re.compile(rb"  +")  # _SPACE_RUN in an ASCII text marked so (~8 times as fast)
 
 
 _Sign = TypeVar("_Sign", RedFlag, SuppressedSign)
@@ -688,9 +689,13 @@ class Spacing:
 def single_spaced(text: str) -> tuple[str, Spacing | None]:
     """The text with each run of spaces written as one space, or as one line break where the
     run has one (it still ends a sentence); None for the spacing where nothing changed."""
-    if text.isascii() and b"  " not in text.encode("ascii").translate(_SPACES_MARKED):
-        return text, None  # found in ~2 µs a 1,000 characters, where the search takes ~8
-    runs = [match.span() for match in _SPACE_RUN.finditer(text)]
+    if text.isascii():
+        marked = text.encode("ascii").translate(_SPACES_MARKED)
+        if b"  " not in marked:
+            return text, None  # found in ~2 µs a 1,000 characters, where the search takes ~8
+        runs = [match.span() for match in _MARKED_RUN.finditer(marked)]
+    else:
+        runs = [match.span() for match in _SPACE_RUN.finditer(text)]
     if not runs:
         return text, None
     pieces, last = [], 0
@@ -836,15 +841,14 @@ class Cue:
     Python's `re` (needed for the look-arounds) is slow on the long cue lists: `hypothetical`
     costs ~0.8 µs a character. The costly lists are therefore also in one Hyperscan database
     that is scanned once per text (`Reading`), in a loosened form that matches a superset, and
-    `re` runs only on stretches where some loosened match ends. Cheap lists run `re` directly:
-    on the short stretches they are given that is quicker than any check.
+    `re` runs only on stretches where some loosened match ends.
 
     The loosened form drops anchors and word boundaries, so it often passes a stretch that
-    `re` then reads in vain for ~10-50 µs ("no" inside "know"). Those lists also keep an RE2
+    `re` then reads in vain for ~10-50 µs ("no" inside "know"). So every list also keeps an RE2
     form (only the look-arounds dropped) that reads the same stretch of the shadow in well
-    under a µs: where it finds nothing `re` cannot, and where it does `re` starts there.
-    Some costly lists are read by RE2 alone: their share of the Hyperscan pass is more than
-    RE2 needs on each sign's stretches.
+    under a µs: where it finds nothing `re` cannot, and `re` tries only where it says a match
+    can start. The other lists are read by RE2 alone: their share of the Hyperscan pass is
+    more than RE2 needs on each sign's stretches.
     """
 
     __slots__ = ("index", "parts", "pattern", "prefilter")
@@ -903,7 +907,9 @@ class Cue:
         start = self._search_from(reading, begin, end)
         if start < 0:
             return None
-        return self.pattern.search(reading.text[begin:end], start)
+        if self.prefilter is None:
+            return self.pattern.search(reading.text[begin:end], start)
+        return next(self._matches_from(reading, begin, end, start), None)
 
     def search_within(self, reading: "Reading", begin: int, end: int) -> re.Match[str] | None:
         """The first match in text[begin:end] read in place (`\\b` sees the text around it)."""
@@ -922,7 +928,28 @@ class Cue:
         start = self._search_from(reading, begin, end)
         if start < 0:
             return iter(())
-        return self.pattern.finditer(reading.text[begin:end], start)
+        if self.prefilter is None:
+            return self.pattern.finditer(reading.text[begin:end], start)
+        return self._matches_from(reading, begin, end, start)
+
+    def _matches_from(
+        self, reading: "Reading", begin: int, end: int, start: int
+    ) -> Iterator[re.Match[str]]:
+        """The matches in the slice from `start`, where RE2 says the first can start: `re` is
+        tried only where RE2 says a match can start, not at every character between (a long
+        list costs `re` ~0.1 µs a character even where nothing matches)."""
+        told, stretch = reading.text[begin:end], reading.shadow[begin:end]
+        regexp = self.prefilter._regexp
+        while start >= 0:
+            match = self.pattern.match(told, start)
+            if match is None:
+                start += 1
+            else:
+                yield match
+                start = max(match.end(), start + 1)
+            if start > len(stretch):
+                return
+            start = regexp.Match(_UNANCHORED, stretch, start, len(stretch))[0][0]
 
 
 # Cue lists worth a Hyperscan pass: `re` costs a µs or more on each stretch they are searched in,
@@ -931,9 +958,6 @@ class Cue:
 # negation_answer (a transcript's answer on the next line) is rare: its share of the scan is under
 # a µs, and it spares each sign a search of 200 characters (~1 µs).
 # retracted reads up to two sentences after every sign for words that are rare (~12 µs with `re`).
-# The others are anchored at the start of a short stretch, where `re` needs under a µs, or, as
-# negation_breakers, only read after a negation cue (~0.2 times per 1,000 characters with signs,
-# where `re` costs ~0.5 µs in all and their share of the scan ~5 µs).
 _FILTERED_CUES = (
     "negation_before",
     "negation_answer",
@@ -944,9 +968,12 @@ _FILTERED_CUES = (
     "safety_netting",
     "retracted",
 )
-# Costly too, but their loosened forms cost the scan ~5 µs each on 1,000 characters (~4 µs all
-# the rules' `unless` lists), and RE2 reads their stretches in ~0.5 µs a sign: RE2 alone.
-_RE2_CUES = ("negation_after", "hypothetical", "other_person")
+# The other lists (not the terminators, which `Reading.stops` finds its own way) are read by RE2
+# before `re`: their loosened forms would cost the scan more (~5 µs each on 1,000 characters)
+# than RE2 costs each sign (~0.5 µs), and `re` tried at every character of a sentence costs
+# ~0.1 µs a character (on real 1,000-character texts: median 493 µs a text with all of them,
+# 560 with only negation_after, hypothetical and other_person).
+_RE2_CUES = tuple(n for n in _CONTEXT_LISTS if n not in _FILTERED_CUES and n != "terminators")
 
 
 def loosened(pattern: str) -> str:

@@ -25,6 +25,7 @@ from service.red_flags import (
     _SENTENCE_END,
     _SETS_ASIDE,
     _SETS_ASIDE_RE2,
+    _SPACE_RUN,
     _SUBJECT_NAMED,
     _SUBJECT_NAMED_RE2,
     _TELLING_RELATIVE,
@@ -88,6 +89,13 @@ SPACES = " \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000"
 @given(st.text(alphabet=SPACES + "ab.é", max_size=30))
 def test_a_single_spaced_shadow_has_no_two_spaces_side_by_side(text: str) -> None:
     assert re.search(rb"\s\s", ascii_shadow(fold(single_spaced(text)[0]))) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1fab.", max_size=30))
+def test_an_ascii_text_is_single_spaced_where_re_finds_runs_of_spaces(text: str) -> None:
+    expected = _SPACE_RUN.sub(lambda run: "\n" if "\n" in run.group(0) else " ", text)
+    assert single_spaced(text)[0] == expected
 
 
 @settings(max_examples=300, deadline=None)
