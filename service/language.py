@@ -3,11 +3,21 @@ and the model read: "Hindi ko na po maramdaman kung naiihi ako" holds a cauda eq
 no English rule can see (the mixed-language writer set, README "Red flags")."""
 
 import functools
+import logging
+import os
+import stat
 import string
+import tempfile
+from array import array
+from pathlib import Path
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+import numpy as np
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+from py3langid.modelio import load_model
 
 from training.text import normalised_words
+
+log = logging.getLogger(__name__)
 
 # A text is only given to the language identifier when fewer than this share of its words are
 # words the model or the rules know: 0-1.6% of the texts of each labelled English set fall below
@@ -33,10 +43,72 @@ ROMANISED_HINDI = frozenset(
 HINDI_WORDS = 3
 
 
+# The identifier's two big tables, unpacked once a machine (per user, per model file) into a
+# folder only that user can write, then memory-mapped by every process: a worker holds only the
+# pages it reads (few texts need the identifier) and the workers share them, where the packed
+# model unpacks into ~65 MiB of private memory in each. The folder may be deleted at any time.
+UNPACKED = Path(tempfile.gettempdir()) / f"triage-langid-{os.getuid()}"
+_MAPPED = ("ptc", "nextmove")
+
+
 @functools.cache
 def identifier() -> LanguageIdentifier:
-    """py3langid's model of 140 languages (~70 MiB, 0.4 s to load): loaded once a process."""
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    """py3langid's model of 142 languages: loaded once a process (~0.1 s, 0.4 s the first time
+    on a machine)."""
+    packed = MODEL_DIR / MODEL_FILE
+    folder = UNPACKED / f"{packed.stat().st_size}-{packed.stat().st_mtime_ns}"
+    try:
+        if not (folder / "rest.npz").exists():
+            _unpack(packed, folder)
+        return _mapped(folder)
+    except (OSError, ValueError) as err:  # no writable temp folder, or someone else's files
+        log.warning(
+            "language model not memory-mapped, loaded into memory",
+            extra={"event": "langid_in_memory", "reason": str(err)},
+        )
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _unpack(packed: Path, folder: Path) -> None:
+    ptc, pc, classes, nextmove, row, output = load_model(packed)
+    UNPACKED.mkdir(mode=0o700, exist_ok=True)
+    _check_private(UNPACKED)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    arrays = {"ptc": np.asarray(ptc), "nextmove": np.asarray(nextmove)}
+    rest = {"pc": pc, "classes": np.array(classes), "row": np.asarray(row)}
+    # Each file written beside its final name and renamed, so that a process starting at the
+    # same time reads either no file or a whole one.
+    for name, values in arrays.items():
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".npy", delete=False) as part:
+            np.save(part, values)
+        os.replace(part.name, folder / f"{name}.npy")
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".npz", delete=False) as part:
+        np.savez(part, output=np.asarray(output, dtype=np.int32), **rest)
+    os.replace(part.name, folder / "rest.npz")
+
+
+def _mapped(folder: Path) -> LanguageIdentifier:
+    _check_private(UNPACKED)
+    ptc, nextmove = (np.load(folder / f"{name}.npy", mmap_mode="r") for name in _MAPPED)
+    with np.load(folder / "rest.npz") as rest:
+        pc, classes, row, output = rest["pc"], rest["classes"], rest["row"], rest["output"]
+        return LanguageIdentifier(
+            ptc,
+            pc,
+            classes.tolist(),
+            # Indexed once a byte of text: a memoryview gives Python ints, as the array it replaces.
+            memoryview(nextmove).cast("B").cast(nextmove.dtype.char),
+            output.tolist(),
+            norm_probs=True,
+            tk_row=array(row.dtype.char, row.tobytes()),
+        )
+
+
+def _check_private(folder: Path) -> None:
+    """Only this user can have written the files read from here."""
+    info = folder.stat()
+    if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise ValueError(f"{folder} is not private to this user")
 
 
 def mostly_not_english(text: str, known: frozenset[str]) -> bool:
