@@ -276,6 +276,28 @@ def request_bodies() -> tuple[list[str], list[str]]:
     return singles, batches
 
 
+# Texts the service has not read in the measurements before: the red-flag writers' development set.
+DISTINCT_TEXTS = 20_000
+
+
+def server_memory(pid: int) -> dict[str, Any]:
+    total, sizes = tree_rss_mb(pid)
+    proportional, shares = tree_rss_mb(pid, "Pss")
+    return {"total": total, "processes": sizes, "total_pss": proportional, "processes_pss": shares}
+
+
+def send_distinct_texts(url: str, count: int) -> None:
+    texts = pd.read_csv(ROOT / "datasets/red_flags_dev.csv", keep_default_na=False)["text"]
+    texts = texts.tolist()[:count]
+    for i in range(0, len(texts), 256):
+        body = json.dumps({"texts": texts[i : i + 256]}).encode()
+        request = urllib.request.Request(
+            url, data=body, headers={"content-type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+
+
 def http(model: Path, workers: int, runs: int, seconds: float, workdir: Path) -> dict[str, Any]:
     env = {"TRIAGE_MODEL_DIR": str(model)}
     server = Server([PYTHON, "-m", "service", "--workers", str(workers)], env)
@@ -297,14 +319,11 @@ def http(model: Path, workers: int, runs: int, seconds: float, workdir: Path) ->
         batch_many = load_figures(batch_url, batches, 2 * workers, seconds, runs, workdir)
         figures["batch_256_latency_ms_c1"] = batch_one["p50_ms"]
         figures["batch_texts_per_s"] = {k: v * 256 for k, v in batch_many["rps"].items()}
-        total, sizes = tree_rss_mb(server.process.pid)
-        proportional, shares = tree_rss_mb(server.process.pid, "Pss")
-        figures["memory_mb"] = {
-            "total": total,
-            "processes": sizes,
-            "total_pss": proportional,
-            "processes_pss": shares,
-        }
+        figures["memory_mb"] = server_memory(server.process.pid)
+        # The pattern engines' caches grow with the variety of texts read: memory again after
+        # as many distinct texts as a busy day brings (the test split is only 462).
+        send_distinct_texts(batch_url, DISTINCT_TEXTS)
+        figures["memory_mb_after_distinct"] = server_memory(server.process.pid)
         return figures
     finally:
         server.stop()
@@ -432,6 +451,15 @@ def print_table(results: dict[str, Any]) -> None:
                 (
                     f"{name} server memory, MiB: PSS, shared pages split (per process)",
                     memory_text(h["memory_mb"], "_pss"),
+                ),
+            ]
+        if "memory_mb_after_distinct" in h:
+            after = h["memory_mb_after_distinct"]
+            rows += [
+                (f"{name} after {DISTINCT_TEXTS:,} more distinct texts: RSS", memory_text(after)),
+                (
+                    f"{name} after {DISTINCT_TEXTS:,} more distinct texts: PSS",
+                    memory_text(after, "_pss"),
                 ),
             ]
     for key, value in results.get("ratios", {}).items():
