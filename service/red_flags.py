@@ -165,7 +165,7 @@ _RELATIVE = (
 # A child can be the patient too ("Toddler has had a fever of 39 ... cries when I touch her
 # back"), though not a relative whose signs a writer's own would be read as ("hurt my back
 # lifting my toddler").
-_CHILD = r"toddler|baby|newborn|infant|kid|kiddo|child|little\s+one"
+_CHILD = r"toddler|baby|newborn|infant|kid|kiddo|child|little\s+(?:one|girl|boy|lad|lass|man)"
 _PATIENT = f"{_RELATIVE[:-1]}|{_CHILD})"
 _PATIENT_RELATIVE = re.compile(
     # Not one who has died: "my late husband's aneurysm".

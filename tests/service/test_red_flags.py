@@ -3837,3 +3837,29 @@ def test_signs_only_the_detector_read_in_session_26s_third_round_are_read_by_the
     engine, text: str, category: str
 ) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My little girl's got a temperature of 39 and I've put my back out carrying her round "
+        "the kitchen all night.",
+        "My little boy has fever since Monday, I hold him at night on the sofa and now my back "
+        "is aching.",
+    ],
+)
+def test_a_little_girls_or_boys_fever_beside_the_writers_own_back_is_not_a_flag(
+    engine, text: str
+) -> None:
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My little boy has a fever of 39.2 and cries when I touch his lower back.",
+        "Our little girl's had a high temperature since last night and says her back hurts.",
+    ],
+)
+def test_a_little_girl_or_boy_the_message_is_about_keeps_their_fever(engine, text: str) -> None:
+    assert "infection" in {f.category for f in engine.find(text)}
