@@ -273,7 +273,10 @@ _SAID_IN_QUOTES = re.compile(
     r"\b(says|said|saying|tells\s+(me|us)|told\s+(me|us)|keeps\s+saying|cries|cried|screams|"
     r"describes\s+(it\s+)?as|described\s+(it\s+)?as|"
     # An apostrophe between letters does not close a quotation: "she says 'I've got this ache'".
-    r"screamed|shouts|shouted)\s*[:,]?\s*(?P<quote>[\"'])(?:(?!(?P=quote)).|(?<=\w)'(?=\w))*$",
+    r"screamed|shouts|shouted|"
+    # "she say all the time 'my back is broke'" (an English of her own).
+    r"(?:(?<=\bhe\s)|(?<=\bshe\s)|(?<=\bthey\s))say)(\s+(all\s+the\s+time|always|again|to\s+(me|us)))?"
+    r"\s*[:,]?\s*(?P<quote>[\"'])(?:(?!(?P=quote)).|(?<=\w)'(?=\w))*$",
     _FLAGS,
 )
 _QUOTE_END = {'"': re.compile('"'), "'": re.compile(r"'(?!\w)|(?<!\w)'")}

@@ -3863,3 +3863,40 @@ def test_a_little_girls_or_boys_fever_beside_the_writers_own_back_is_not_a_flag(
 )
 def test_a_little_girl_or_boy_the_message_is_about_keeps_their_fever(engine, text: str) -> None:
     assert "infection" in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Temp has been up and down, thirty nine something last night, and my low back is killing me.",
+            "infection",
+        ),
+        (
+            "6/52 postnatal, breastfeeding. Acute mid-thoracic pain lifting the pram, ~2cm height loss.",
+            "fracture",
+        ),
+        (
+            "Known PLO since my first. Sneezed this morning and felt something give in my back.",
+            "fracture",
+        ),
+        (
+            "Woke to a sodden bed with no memory of needing the toilet. 58, first time ever. Back "
+            "stiff since digging.",
+            "cauda_equina",
+        ),
+        (
+            "My nan, 91, she slide down from the armchair at the home. Now she say all the time 'my "
+            "back is broken' and won't eat.",
+            "fracture",
+        ),
+    ],
+)
+def test_signs_missed_by_session_27s_round_are_read(engine, text: str, category: str) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_a_temperature_denied_in_words_is_not_a_fever(engine) -> None:
+    assert (
+        engine.find("My temperature is not thirty eight, the nurse said normal. Back sore.") == []
+    )
