@@ -3869,11 +3869,13 @@ def test_a_little_girl_or_boy_the_message_is_about_keeps_their_fever(engine, tex
     ("text", "category"),
     [
         (
-            "Temp has been up and down, thirty nine something last night, and my low back is killing me.",
+            "Temp has been up and down, thirty nine something last night, and my low back is "
+            "killing me.",
             "infection",
         ),
         (
-            "6/52 postnatal, breastfeeding. Acute mid-thoracic pain lifting the pram, ~2cm height loss.",
+            "6/52 postnatal, breastfeeding. Acute mid-thoracic pain lifting the pram, ~2cm height "
+            "loss.",
             "fracture",
         ),
         (
@@ -3886,8 +3888,8 @@ def test_a_little_girl_or_boy_the_message_is_about_keeps_their_fever(engine, tex
             "cauda_equina",
         ),
         (
-            "My nan, 91, she slide down from the armchair at the home. Now she say all the time 'my "
-            "back is broken' and won't eat.",
+            "My nan, 91, she slide down from the armchair at the home. Now she say all the time "
+            "'my back is broken' and won't eat.",
             "fracture",
         ),
     ],
