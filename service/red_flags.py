@@ -96,7 +96,7 @@ _WRITER_COMPLAINT = re.compile(
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)|"
     # "I'm 34, lower back aches ...", "I am 40 and have back pain", "for me only pain in the back".
     r"\b(i'?m|im|i\s+am)\s+\d{1,2}\b((?!\b(she|he|they|her|his|their|my|our)\b)[^.!?\n]){0,60}"
-    r"\b(lower\s+back|back\s+(pain|ache)|sore\s+(lower\s+)?back|back\s+(is\s+|'s\s+)?(sore|stiff|aching))|"
+    r"\b(lower\s+back|back\s+(pain|ache|hurts|aches)|sore\s+(lower\s+)?back|back\s+(is\s+|'s\s+)?(sore|stiff|aching))|"
     # "But this is just backache from lifting", "Back pain since I started Pilates".
     r"\bthis\s+is\s+(just|only)\s+(a\s+)?(\w+\s+)?(backache|back\s*(pain|ache)|sore\s+back|bad\s+back)\b|"
     r"\b(back|backache|sciatica)\b[^.!?\n]{0,20}\b(since|after|from|when)\s+i\s+(started|moved|lifted|"
@@ -405,6 +405,18 @@ def _said_over(cue: "Cue", reading: "Reading", begin: int, end: int, within: boo
 
 
 # A question put to the patient, then the answer after a dash or a colon.
+# A question that opens with "what if" is a possibility in all its clauses: "What if my disc goes
+# and I lose bladder control?"
+_WHAT_IF = re.compile(
+    r"\W*(what\s+(if|happens\s+if|would\s+happen\s+if)|what.s\s+the\s+chance\s+(that\s+)?)\b",
+    _FLAGS,
+)
+_TOLD_WHEN = re.compile(
+    r"\b(today|tonight|this\s+(morning|afternoon|evening|week)|last\s+night|yesterday|since|"
+    r"(right\s+)?now|\d+\s+(hours?|days?|weeks?)\s+ago)\b",
+    _FLAGS,
+)
+_NEW_CLAUSE_MARK = re.compile(r"[,;:\u2013\u2014]|\s-\s")
 _ASKED = re.compile(r"(asked|enquired|inquired)\s+(about|re)\b", _FLAGS)
 _ANSWER = re.compile(
     r"\w\W*?(\s[-–—]|:)\s+(?!\W?(none|no|nil|neg\w*|normal|nad|denie[sd]|not)\b)\W?\w", _FLAGS
@@ -2147,6 +2159,17 @@ class RedFlagEngine:
         context = self.context
         begin, window, start, end = span
         cue = context.hypothetical.search(reading, window, start)
+        if (
+            cue is None
+            and came_true_beyond
+            and (opening := _WHAT_IF.match(reading.text, sentence_begin))
+            and opening.end() <= start
+            # Not past a comma: "What if they give way again, they went twice today and ...".
+            and not _NEW_CLAUSE_MARK.search(reading.text, opening.end(), start)
+            # Nor told with a time of its own: "what happens if ... came on this afternoon".
+            and not _TOLD_WHEN.search(reading.text, sentence_begin, sentence_end)
+        ):
+            cue = opening
         # A clinician's question and its answer: "Asked about saddle sensation - 'dead since Sat'".
         if (
             cue

@@ -3902,3 +3902,32 @@ def test_a_temperature_denied_in_words_is_not_a_fever(engine) -> None:
     assert (
         engine.find("My temperature is not thirty eight, the nurse said normal. Back sore.") == []
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What if my disc slips further and I wet myself in the middle of a meeting?",
+        "What would happen if it spread to both legs and I couldn't pee? Only one leg so far.",
+        "My dad had bowel cancer. I'm 38, back hurts after five-a-side.",
+    ],
+)
+def test_a_what_if_question_and_a_relatives_cancer_beside_the_writers_back_are_not_flags(
+    engine, text: str
+) -> None:
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What if my legs give way again, they went twice today and I can't feel my bum?",
+        "what happens if your back pain came on suddenly this afternoon like a tear and you feel "
+        "faint? im 70",
+    ],
+)
+def test_a_what_if_question_told_with_a_time_or_past_a_comma_keeps_its_signs(
+    engine, text: str
+) -> None:
+    found = {f.category for f in engine.find(text)}
+    assert found & {"cauda_equina", "vascular"}
