@@ -96,7 +96,7 @@ _WRITER_COMPLAINT = re.compile(
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)|"
     # "I'm 34, lower back aches ...", "I am 40 and have back pain", "for me only pain in the back".
     r"\b(i'?m|im|i\s+am)\s+\d{1,2}\b((?!\b(she|he|they|her|his|their|my|our)\b)[^.!?\n]){0,60}"
-    r"\b(lower\s+back|back\s+(pain|ache|hurts|aches)|sore\s+(lower\s+)?back|back\s+(is\s+|'s\s+)?(sore|stiff|aching))|"
+    r"\b(lower\s+back|back\s+(pain|ache|hurts?|aches)|sore\s+(lower\s+)?back|back\s+(is\s+|'s\s+)?(sore|stiff|aching))|"
     # "But this is just backache from lifting", "Back pain since I started Pilates".
     r"\bthis\s+is\s+(just|only)\s+(a\s+)?(\w+\s+)?(backache|back\s*(pain|ache)|sore\s+back|bad\s+back)\b|"
     r"\b(back|backache|sciatica)\b[^.!?\n]{0,20}\b(since|after|from|when)\s+i\s+(started|moved|lifted|"

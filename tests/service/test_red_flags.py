@@ -3931,3 +3931,41 @@ def test_a_what_if_question_told_with_a_time_or_past_a_comma_keeps_its_signs(
 ) -> None:
     found = {f.category for f in engine.find(text)}
     assert found & {"cauda_equina", "vascular"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is it normal to feel my pulse in my belly? I'm skinny and the GP scanned it: a normal "
+        "aorta.",
+        "Throbbing in my tummy when I lie flat, but the ultrasound came back normal. Back sore "
+        "from the gym.",
+        "Worried about infection after the facet injection - it's booked for next month.",
+        "Both kids are down with a fever and my back's sore from carrying them.",
+        "My mother die of cancer when she was 60. I am 35, the back hurt only when I jump.",
+    ],
+)
+def test_a_normal_scan_a_booked_injection_and_others_fevers_are_not_flags(
+    engine, text: str
+) -> None:
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "The pulsing in my belly started yesterday and the scan is booked for next week.",
+            "vascular",
+        ),
+        (
+            "The twins were in the back seat in a head-on crash at 50 mph, and my daughter's back "
+            "hurts.",
+            "fracture",
+        ),
+    ],
+)
+def test_a_scan_not_yet_done_or_children_in_a_crash_keep_their_signs(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
