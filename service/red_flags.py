@@ -1484,6 +1484,7 @@ class Reading:
         "caseless",
         "cue_ends",
         "shadow",
+        "sign_spans",
         "text",
     )
 
@@ -1503,6 +1504,9 @@ class Reading:
         self._writer: tuple[int, int] | None = None
         self._named = -1  # where a relative is first named, set with `_writer`
         self._backs: frozenset[str] | None = None
+        # Where the rules' matches are, so that a negation that opens one ("no control of my
+        # bladder") is not read as denying the next ("and both legs are weak").
+        self.sign_spans: list[tuple[int, int]] = []
 
     def writer_and_relative(self) -> tuple[int, int]:
         """Where the writer first describes pain of their own (-1: nowhere) and where a
@@ -1760,6 +1764,14 @@ def _relatives_in_pain(reading: "Reading", backs_only: bool = False) -> frozense
 _WORD_BYTES = bytes(ord("w") if _WORD.fullmatch(chr(byte)) else ord(" ") for byte in range(256))
 
 
+def _opens_another_sign(reading: "Reading", at: int, start: int) -> bool:
+    """Whether a sign matched before the one at `start` begins at `at`: its own negative ("no
+    control of my bladder") denies nothing after it ("and both legs are weak")."""
+    spans = reading.sign_spans
+    index = bisect.bisect_left(spans, (at, 0))
+    return index < len(spans) and spans[index][0] == at and spans[index][1] <= start
+
+
 def _windows(shadow: bytes, begin: int, start: int, *counts: int) -> list[int]:
     """For each count, where the last `count` words before the sign at `start` begin, counted
     from `begin` (`begin` itself when there are not more than `count` words).
@@ -1847,11 +1859,14 @@ class RedFlagEngine:
         reading = Reading(folded, self._cues, shadow)
         # Only needed when a sign is near another person's name, so worked out on demand.
         patient_relatives = functools.cache(lambda: self._patient_relatives(reading))
+        found = []
         for number, parts in hits.items():  # in order of rule, each rule's in order of pattern
             rule = self.rules[number]
             matches = self._rule_matches(rule, parts, reading)
-            if not matches or (rule.requires is not None and not self._required(reading, rule)):
-                continue
+            if matches and (rule.requires is None or self._required(reading, rule)):
+                found.append((rule, matches))
+        reading.sign_spans = sorted(match.span() for _, matches in found for match in matches)
+        for rule, matches in found:
             for match in matches:
                 self._judge(text, reading, match, rule, patient_relatives, flags, suppressed)
         flags.sort(key=lambda f: (f.start, f.end))
@@ -2051,7 +2066,11 @@ class RedFlagEngine:
         # hedged after it: "Not a fever exactly, more like ...".
         if _MARKED_PRESENT.search(text, max(0, start - 8), start) or _HEDGED.match(text, end):
             return False
-        negations = list(context.negation_before.finditer(reading, before, start))
+        negations = [
+            cue
+            for cue in context.negation_before.finditer(reading, before, start)
+            if not _opens_another_sign(reading, before + cue.start(), start)
+        ]
         # "Someone (not naming names) dared me to jump": a denial in an aside ends with it.
         if negations and _in_aside(text, begin, before + negations[-1].start(), start):
             negations = []
@@ -2059,7 +2078,11 @@ class RedFlagEngine:
             # "Denies fever, rigors, night sweats, weight loss or urinary retention": a list
             # negation reaches every item of its clause, however long the list.
             before = begin
-            negations = list(context.negation_list.finditer(reading, begin, start))
+            negations = [
+                cue
+                for cue in context.negation_list.finditer(reading, begin, start)
+                if not _opens_another_sign(reading, begin + cue.start(), start)
+            ]
         # "No numbness anywhere except around my bum": the sign itself names the exception. "I
         # don't feel nothing down there": a sign that starts with its own negative is a double
         # negative, as in many Englishes.

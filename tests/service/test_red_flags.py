@@ -3969,3 +3969,13 @@ def test_a_scan_not_yet_done_or_children_in_a_crash_keep_their_signs(
     engine, text: str, category: str
 ) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+def test_a_negation_that_opens_one_sign_does_not_deny_the_next(engine) -> None:
+    text = "He has no control of his bladder and both legs are weak."
+    assert {f.category for f in engine.find(text)} == {"cauda_equina", "neurological_deficit"}
+
+
+def test_a_negation_inside_a_longer_match_still_denies_what_follows(engine) -> None:
+    text = "Now I can't put weight through my leg without it collapsing."
+    assert "vascular" not in {f.category for f in engine.find(text)}
