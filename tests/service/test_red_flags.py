@@ -3979,3 +3979,24 @@ def test_a_negation_that_opens_one_sign_does_not_deny_the_next(engine) -> None:
 def test_a_negation_inside_a_longer_match_still_denies_what_follows(engine) -> None:
     text = "Now I can't put weight through my leg without it collapsing."
     assert "vascular" not in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "He hasn't been able to hold his bladder since lunch and his back is in bits.",
+            "cauda_equina",
+        ),
+        ("Temperature since yesterday and the middle of my back is agony.", "infection"),
+        (
+            "The skin between my legs feels frozen since Friday, sciatica down both legs.",
+            "cauda_equina",
+        ),
+        ("Fell down two flights of stairs. LBP, tender T12.", "fracture"),
+    ],
+)
+def test_signs_the_rules_missed_in_session_27s_round_are_read(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
