@@ -950,21 +950,9 @@ class Cue:
     def _matches_from(
         self, reading: "Reading", begin: int, end: int, start: int
     ) -> Iterator[re.Match[str]]:
-        """The matches in the slice from `start`, where RE2 says the first can start: `re` is
-        tried only where RE2 says a match can start, not at every character between (a long
-        list costs `re` ~0.1 µs a character even where nothing matches)."""
+        """The matches in the slice from `start`, where RE2 says the first can start."""
         told, stretch = reading.text[begin:end], reading.shadow[begin:end]
-        regexp = self.prefilter._regexp
-        while start >= 0:
-            match = self.pattern.match(told, start)
-            if match is None:
-                start += 1
-            else:
-                yield match
-                start = max(match.end(), start + 1)
-            if start > len(stretch):
-                return
-            start = regexp.Match(_UNANCHORED, stretch, start, len(stretch))[0][0]
+        return _matches_from(self.pattern, self.prefilter, told, stretch, start)
 
 
 # Cue lists worth a Hyperscan pass: `re` costs a µs or more on each stretch they are searched in,
@@ -1219,28 +1207,43 @@ def _third_persons(reading: "Reading", begin: int, end: int) -> Iterator[re.Matc
     return (_THIRD_PERSON if reading.caseless else _THIRD_PERSON_LOWERCASE).finditer(told, first)
 
 
+def _matches_from(
+    pattern: re.Pattern[str], prefilter: Any, text: str, shadow: bytes, start: int
+) -> Iterator[re.Match[str]]:
+    """The matches of `pattern` in `text` from `start`, the first place where its RE2 form
+    `prefilter` matches `shadow` (-1: none), for a pattern that never matches empty text.
+
+    `re` is tried only where RE2 says a match can start, also after a start where RE2's
+    superset matched and `re` did not: `re` tries a long alternation at every character
+    (~0.1 µs a character, ~100-200 µs on 1,000 characters, even where nothing matches)."""
+    regexp = prefilter._regexp
+    while start >= 0:
+        match = pattern.match(text, start)
+        if match is None:
+            start += 1
+        else:
+            yield match
+            start = max(match.end(), start + 1)
+        if start > len(shadow):
+            return
+        start = regexp.Match(_UNANCHORED, shadow, start, len(shadow))[0][0]
+
+
 def _finditer(
     pattern: re.Pattern[str], prefilter: Any, reading: "Reading", begin: int = 0
 ) -> Iterator[re.Match[str]]:
     """pattern.finditer(reading.text, begin), for a pattern that never matches empty text."""
-    while (match := _first_match(pattern, prefilter, reading, begin)) is not None:
-        yield match
-        begin = max(match.end(), match.start() + 1)
+    start = _first_start(prefilter, reading, begin)
+    return _matches_from(
+        pattern, prefilter, reading.text, reading.shadow, -1 if start is None else start
+    )
 
 
 def _first_match(
     pattern: re.Pattern[str], prefilter: Any, reading: "Reading", begin: int = 0
 ) -> re.Match[str] | None:
-    """pattern.search(reading.text, begin), with `re` tried only where RE2 says a match can
-    start: `re` tries a long alternation at every character (~100-200 µs on 1,000 characters),
-    also past a place where RE2's superset matched and `re` did not."""
-    text = reading.text
-    while (start := _first_start(prefilter, reading, begin)) is not None:
-        match = pattern.match(text, start)
-        if match is not None:
-            return match
-        begin = start + 1
-    return None
+    """pattern.search(reading.text, begin), for a pattern that never matches empty text."""
+    return next(_finditer(pattern, prefilter, reading, begin), None)
 
 
 def _first_start(prefilter: Any, reading: "Reading", begin: int = 0) -> int | None:
