@@ -12,6 +12,8 @@ import tempfile
 
 import uvicorn
 
+from service.workers import UVICORN_OPTIONS, serve_workers
+
 
 def check() -> int:
     """Load the configured model and rules once; one clear line if either is unusable."""
@@ -52,25 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     # see only the worker that happened to answer it.
     with tempfile.TemporaryDirectory(prefix="triage-metrics-") as metrics_dir:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
-        # Imported here: one worker needs none of the supervisor's machinery.
-        from service.workers import serve_workers
-
         return serve_workers(args.host, args.port, args.workers)
 
 
 def serve(args: argparse.Namespace) -> None:
-    uvicorn.run(
-        "service.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        access_log=False,
-        # Measured in `make bench`: the stdlib loop serves 64 keep-alive clients fairly where
-        # uvloop starved some (p99 over a second).
-        loop="asyncio",
-        timeout_graceful_shutdown=10,
-        log_level="warning",
-    )
+    uvicorn.run(**UVICORN_OPTIONS, host=args.host, port=args.port)
 
 
 if __name__ == "__main__":
