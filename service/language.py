@@ -56,7 +56,8 @@ def identifier() -> LanguageIdentifier:
     """py3langid's model of 142 languages: loaded once a process (~0.1 s, 0.4 s the first time
     on a machine)."""
     packed = MODEL_DIR / MODEL_FILE
-    folder = UNPACKED / f"{packed.stat().st_size}-{packed.stat().st_mtime_ns}"
+    info = packed.stat()
+    folder = UNPACKED / f"{info.st_size}-{info.st_mtime_ns}"
     try:
         if not (folder / "rest.npz").exists():
             _unpack(packed, folder)
