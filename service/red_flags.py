@@ -159,7 +159,7 @@ _RELATIVE = (
     r"girlfriend|gf|bf|friend|mate|buddy|pal|t[ií]o|t[ií]a|tita|tito|ninang|ninong|abuela|abuelo|mam[aá]|"
     r"pap[aá]|co-?driver|co-?worker|coworker|workmate|roommate|roomie|classmate|cellmate|colleague|"
     r"neighbou?r|boss|"
-    r"flatmate|housemate|fianc\w*|nephew|niece|"
+    r"flatmate|housemate|lodger|tenant|fianc\w*|nephew|niece|"
     r"step\w+|godson|goddaughter|godfather|godmother|godparents?)"
 )
 # A child can be the patient too ("Toddler has had a fever of 39 ... cries when I touch her
@@ -172,6 +172,9 @@ _PATIENT_RELATIVE = re.compile(
     rf"(?:\b(?:my|our|mi|ma)\s+(?!late\s)(?:\w+\s+|\d[\w-]*\s+|\d{{1,3}}\s*(?:yr|yrs|year|years)[\s-]*old\s+)?|^\W*|[\"“‘>]\s*|(?:writing|typing|posting|asking)\s+(?:this\s+|it\s+)?(?:up\s+)?(?:for|on\s+behalf\s+of)\s+(?:my\s+|our\s+)?|"
     # "Ticket for Mum (84): slipped off the bottom step": the message is about her.
     r"\b(?:ticket|request|enquiry|query|referral)\s+(?:for|about|re:?)\s+(?:my\s+)?|"
+    # "A colleague has wet himself twice", "Work friend of mine ...": people the writer knows.
+    r"\b(?:a|the)\s+(?=(?:colleague|co-?worker|workmate|flatmate|housemate|roommate|lodger|"
+    r"neighbou?r)\b(?!['’]s|\s+of\s+(?:hers|his|theirs)\b))|\bwork\s+(?=friend\s+of\s+(?:mine|ours)\b)|"
     # "Has anyone's dad had a triple A? Mine's 70 ...": the writer's own dad.
     rf"\b(?:anyone|anybody)['’]?s\s+(?=\w+[^.!?\n]{{0,80}}[.!?]\s+mine\b)|[.!?]\s+(?=(?:{_CHILD})\b))"
     rf"{_PATIENT}\b"

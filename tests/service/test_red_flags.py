@@ -4000,3 +4000,51 @@ def test_signs_the_rules_missed_in_session_27s_round_are_read(
     engine, text: str, category: str
 ) -> None:
     assert category in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "A colleague has wet himself twice at work this week, which is so unlike him. He "
+            "has been hobbling about with sciatica down both legs since the bank holiday.",
+            "cauda_equina",
+        ),
+        (
+            "A colleague of ours keeps saying he can feel his heartbeat in his tummy when he "
+            "lies down. He is 70 and has had a backache for a couple of days.",
+            "vascular",
+        ),
+    ],
+)
+def test_a_colleague_or_neighbour_the_message_is_about_is_the_patient(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_a_colleague_of_someone_else_is_not_the_patient(engine) -> None:
+    text = (
+        "On a first aid course the trainer told us about a colleague of hers who fell off a "
+        "ladder and broke her back. Mine is just a niggle from lifting boxes."
+    )
+    assert engine.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Update: my 'night sweats' were the new winter duvet. Back still a bit stiff.",
+        'The "foot drop" I panicked about was actually my shoelace caught on a nail.',
+    ],
+)
+def test_a_quoted_sign_the_writer_then_explains_is_not_a_flag(engine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+def test_a_general_question_followed_by_did_it_yesterday_is_the_writers_own(engine) -> None:
+    text = (
+        "Is a fall off a roof, about 4m, something to get checked even if you can walk? "
+        "Did it yesterday fixing a tile and my lower back is worse today."
+    )
+    assert "fracture" in {f.category for f in engine.find(text)}
