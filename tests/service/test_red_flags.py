@@ -4048,3 +4048,35 @@ def test_a_general_question_followed_by_did_it_yesterday_is_the_writers_own(engi
         "Did it yesterday fixing a tile and my lower back is worse today."
     )
     assert "fracture" in {f.category for f in engine.find(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Can sciatica make you wet the bed? Twice this week now, back is agony.", "cauda_equina"),
+        (
+            "Is it normal for a slipped disc to make you sweat at night? Every night this week "
+            "I've had to change my t-shirt.",
+            "infection",
+        ),
+    ],
+)
+def test_a_question_about_a_sign_answered_by_what_happened_this_week_is_the_writers_own(
+    engine, text: str, category: str
+) -> None:
+    assert category in {f.category for f in engine.find(text)}
+
+
+def test_an_older_relative_who_cries_when_she_moves_after_a_small_fall_is_the_patient(
+    engine,
+) -> None:
+    text = (
+        "My mother she is 81 years, she slip in the kitchen, only small fall, "
+        "but now she cry when she move."
+    )
+    assert "fracture" in {f.category for f in engine.find(text)}
+
+
+def test_a_foot_that_does_not_obey_and_falls_at_the_front_is_foot_drop(engine) -> None:
+    text = "Why does my foot not obey me? When I walk the front part is falling down and I trip."
+    assert "neurological_deficit" in {f.category for f in engine.find(text)}
