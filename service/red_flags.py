@@ -185,7 +185,7 @@ _COMPLAINT = re.compile(
     r"\b(back|backache|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
     r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|backside|scream\w*|cry|crying|cries|bent|"
     r"groan\w*|moan\w*|winc\w*|yell\w*|"
-    rf"can'?t\s+(get\s+up|bend|move|sit)|{_THEIR_BAD_DISC})\b",
+    rf"(can'?t|can\s+barely|barely)\s+(get\s+up|bend|move|sit|shift|walk|stand)|{_THEIR_BAD_DISC})\b",
     _FLAGS,
 )
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)

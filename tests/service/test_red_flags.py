@@ -4080,3 +4080,24 @@ def test_an_older_relative_who_cries_when_she_moves_after_a_small_fall_is_the_pa
 def test_a_foot_that_does_not_obey_and_falls_at_the_front_is_foot_drop(engine) -> None:
     text = "Why does my foot not obey me? When I walk the front part is falling down and I trip."
     assert "neurological_deficit" in {f.category for f in engine.find(text)}
+
+
+def test_a_practical_question_about_a_sign_the_writer_has_now_is_a_flag(engine) -> None:
+    text = (
+        "Can I take paracetamol if my wee won't come out? Been trying since breakfast and my "
+        "back is bad."
+    )
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_no_thermometer_after_a_question_is_not_a_denial(engine) -> None:
+    text = "Think I have a temperature? No thermometer here to check. Back is killing me."
+    assert "infection" in {f.category for f in engine.find(text)}
+
+
+def test_a_relative_who_can_barely_shift_after_a_fall_is_the_patient(engine) -> None:
+    text = (
+        "My brother came off the scaffolding at work today, two storeys he reckons. "
+        "He can barely shift in the chair."
+    )
+    assert "fracture" in {f.category for f in engine.find(text)}
