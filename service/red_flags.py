@@ -185,7 +185,8 @@ _COMPLAINT = re.compile(
     r"\b(back|backache|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
     r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|backside|scream\w*|cry|crying|cries|bent|"
     r"groan\w*|moan\w*|winc\w*|yell\w*|"
-    rf"(can'?t|can\s+barely|barely)\s+(get\s+up|bend|move|sit|shift|walk|stand)|{_THEIR_BAD_DISC})\b",
+    rf"(can'?t|can\s+barely|barely)\s+(get\s+up|bend|move|sit|shift|walk|stand)|slipped\s+disc|"
+    rf"{_THEIR_BAD_DISC})\b",
     _FLAGS,
 )
 _RELATIVE_NOUN = re.compile(rf"\b{_RELATIVE}\b", _FLAGS)
@@ -235,7 +236,8 @@ _OBJECT_OF = re.compile(r"\b(with|for|to|by|from|of|at|and|in|on)\s+$", _FLAGS)
 # Someone other than the writer: pronouns and people described by a noun.
 _THIRD_PERSON = re.compile(
     # "I write as a lady of eighty-seven", "I am a man of 80": the writer, described.
-    r"\b(he|she|him|his|her|he's|she's)\b|(?<!\bas\s)(?<!\bi\sam\s)(?<!\bi['’]m\s)"
+    # Not a body part's "he" in a learner's English: "my leg he is more weak every day".
+    r"(?<!\bleg\s)(?<!\blegs\s)(?<!\bfoot\s)(?<!\bback\s)\b(he|she|him|his|her|he's|she's)\b|(?<!\bas\s)(?<!\bi\sam\s)(?<!\bi['’]m\s)"
     r"\b(a|an|the|one|another)\s+(\w+\s+){0,2}"
     r"(man|men|lady|ladies|woman|women|gent|gentleman|chap|lad|guy|bloke|person|people|"
     r"patients?|pt|residents?|customer|client|character|friend|colleague|neighbou?r|trainer|"

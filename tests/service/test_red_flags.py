@@ -4101,3 +4101,26 @@ def test_a_relative_who_can_barely_shift_after_a_fall_is_the_patient(engine) -> 
         "He can barely shift in the chair."
     )
     assert "fracture" in {f.category for f in engine.find(text)}
+
+
+def test_a_learners_he_for_their_own_leg_is_not_another_person(engine) -> None:
+    text = "my leg he is more weak every day, today I need hold the wall for go to kitchen"
+    assert "neurological_deficit" in {f.category for f in engine.find(text)}
+
+
+def test_a_husbands_slipped_disc_makes_him_the_patient(engine) -> None:
+    text = (
+        "My husband says he can't feel the toilet seat under him and he is never sure if he "
+        "has finished weeing. Slipped disc for a fortnight."
+    )
+    assert "cauda_equina" in {f.category for f in engine.find(text)}
+
+
+def test_a_question_about_weight_loss_answered_with_the_writers_own_figures_is_a_flag(
+    engine,
+) -> None:
+    text = (
+        "Would losing weight without trying and back pain that never eases be a worry? "
+        "2 stone in 3 months, I haven't changed anything."
+    )
+    assert "malignancy" in {f.category for f in engine.find(text)}
