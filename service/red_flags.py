@@ -409,7 +409,6 @@ def _said_over(cue: "Cue", reading: "Reading", begin: int, end: int, within: boo
     )
 
 
-# A question put to the patient, then the answer after a dash or a colon.
 # A question that opens with "what if" is a possibility in all its clauses: "What if my disc goes
 # and I lose bladder control?"
 _WHAT_IF = re.compile(
@@ -422,6 +421,7 @@ _TOLD_WHEN = re.compile(
     _FLAGS,
 )
 _NEW_CLAUSE_MARK = re.compile(r"[,;:\u2013\u2014]|\s-\s")
+# A question put to the patient, then the answer after a dash or a colon.
 _ASKED = re.compile(r"(asked|enquired|inquired)\s+(about|re)\b", _FLAGS)
 _ANSWER = re.compile(
     r"\w\W*?(\s[-–—]|:)\s+(?!\W?(none|no|nil|neg\w*|normal|nad|denie[sd]|not)\b)\W?\w", _FLAGS
@@ -1780,6 +1780,16 @@ def _opens_another_sign(reading: "Reading", at: int, start: int) -> bool:
     return index < len(spans) and spans[index][0] == at and spans[index][1] <= start
 
 
+def _denials(cue: "Cue", reading: "Reading", begin: int, start: int) -> list[re.Match[str]]:
+    """The matches of a negation list between `begin` and the sign at `start`, less those that
+    open another sign (see `_opens_another_sign`)."""
+    return [
+        match
+        for match in cue.finditer(reading, begin, start)
+        if not _opens_another_sign(reading, begin + match.start(), start)
+    ]
+
+
 def _windows(shadow: bytes, begin: int, start: int, *counts: int) -> list[int]:
     """For each count, where the last `count` words before the sign at `start` begin, counted
     from `begin` (`begin` itself when there are not more than `count` words).
@@ -2074,11 +2084,7 @@ class RedFlagEngine:
         # hedged after it: "Not a fever exactly, more like ...".
         if _MARKED_PRESENT.search(text, max(0, start - 8), start) or _HEDGED.match(text, end):
             return False
-        negations = [
-            cue
-            for cue in context.negation_before.finditer(reading, before, start)
-            if not _opens_another_sign(reading, before + cue.start(), start)
-        ]
+        negations = _denials(context.negation_before, reading, before, start)
         # "Someone (not naming names) dared me to jump": a denial in an aside ends with it.
         if negations and _in_aside(text, begin, before + negations[-1].start(), start):
             negations = []
@@ -2086,11 +2092,7 @@ class RedFlagEngine:
             # "Denies fever, rigors, night sweats, weight loss or urinary retention": a list
             # negation reaches every item of its clause, however long the list.
             before = begin
-            negations = [
-                cue
-                for cue in context.negation_list.finditer(reading, begin, start)
-                if not _opens_another_sign(reading, begin + cue.start(), start)
-            ]
+            negations = _denials(context.negation_list, reading, begin, start)
         # "No numbness anywhere except around my bum": the sign itself names the exception. "I
         # don't feel nothing down there": a sign that starts with its own negative is a double
         # negative, as in many Englishes.
