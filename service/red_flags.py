@@ -198,7 +198,7 @@ _PROXY = re.compile(
     r"\b(she|he)\s+((messaged|texted|emailed)\s+(me|us)|sent\s+(me|us)\s+(this|a\s+(text|message)))\b|"
     r"\bforward\w*\s+(\w+\s+){0,3}from\s+"
     rf"(my|our)\s+(\w+\s+)?{_RELATIVE}\b|"
-    r"\b(on\s+behalf\s+of|writing\s+(for|about)|typing\s+(this\s+|it\s+)?(up\s+)?for)\s+((my|our)\s+(\w+\s+)?)?"
+    r"\b(on\s+behalf\s+of|(writ(e|ing)|am\s+writing)\s+(for|about)|typing\s+(this\s+|it\s+)?(up\s+)?for)\s+((my|our)\s+(\w+\s+)?)?"
     rf"{_RELATIVE}\b|\b(my|our)\s+(\w+\s+)?{_RELATIVE}\s*(\(\d+\)\s*)?,?\s*(sent|texted|messaged|"
     rf"wrote|emailed)\s+(me|this|us)\b|\b(copy\s+of|forwarding|forwarded:?)\s+(\w+\s+){{0,4}}(my|our)\s+"
     rf"(\w+\s+)?{_RELATIVE}['’]s\s+(\w+\s+)?(text|message|voicemail|email|note|log|words)\b",
