@@ -5,7 +5,6 @@ no English rule can see (the mixed-language writer set, README "Red flags")."""
 import functools
 import logging
 import os
-import stat
 import string
 import tempfile
 from array import array
@@ -15,6 +14,7 @@ import numpy as np
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 from py3langid.modelio import load_model
 
+from service import machine_cache
 from training.text import normalised_words
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ HINDI_WORDS = 3
 # folder only that user can write, then memory-mapped by every process: a worker holds only the
 # pages it reads (few texts need the identifier) and the workers share them, where the packed
 # model unpacks into ~65 MiB of private memory in each. The folder may be deleted at any time.
-UNPACKED = Path(tempfile.gettempdir()) / f"triage-langid-{os.getuid()}"
+UNPACKED = machine_cache.folder("langid")
 _MAPPED = ("ptc", "nextmove")
 
 
@@ -73,7 +73,7 @@ def identifier() -> LanguageIdentifier:
 def _unpack(packed: Path, folder: Path) -> None:
     ptc, pc, classes, nextmove, row, output = load_model(packed)
     UNPACKED.mkdir(mode=0o700, exist_ok=True)
-    _check_private(UNPACKED)
+    machine_cache.check_private(UNPACKED)
     folder.mkdir(mode=0o700, exist_ok=True)
     arrays = {"ptc": np.asarray(ptc), "nextmove": np.asarray(nextmove)}
     rest = {"pc": pc, "classes": np.array(classes), "row": np.asarray(row)}
@@ -89,7 +89,7 @@ def _unpack(packed: Path, folder: Path) -> None:
 
 
 def _mapped(folder: Path) -> LanguageIdentifier:
-    _check_private(UNPACKED)
+    machine_cache.check_private(UNPACKED)
     ptc, nextmove = (np.load(folder / f"{name}.npy", mmap_mode="r") for name in _MAPPED)
     with np.load(folder / "rest.npz") as rest:
         pc, classes, row, output = rest["pc"], rest["classes"], rest["row"], rest["output"]
@@ -103,13 +103,6 @@ def _mapped(folder: Path) -> LanguageIdentifier:
             norm_probs=True,
             tk_row=array(row.dtype.char, row.tobytes()),
         )
-
-
-def _check_private(folder: Path) -> None:
-    """Only this user can have written the files read from here."""
-    info = folder.stat()
-    if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise ValueError(f"{folder} is not private to this user")
 
 
 def mostly_not_english(text: str, known: frozenset[str]) -> bool:

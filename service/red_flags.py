@@ -18,6 +18,8 @@ text), so that the Hyperscan forms can read a rule's `\s+` as one `\s`, which ha
 
 import bisect
 import functools
+import hashlib
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -29,6 +31,9 @@ import hyperscan
 import re2
 import yaml
 
+from service import machine_cache
+
+log = logging.getLogger("service")
 CATEGORIES = (
     "cauda_equina",
     "neurological_deficit",
@@ -1376,15 +1381,43 @@ def parse_rules(document: Any, source: str = "rules") -> tuple[list[Rule], Conte
     )
 
 
+# Hyperscan takes ~10 s to compile the rules' patterns, most of a worker's start-up (a replaced
+# or reloading worker, every test server). Its compiled databases are kept once a machine, under
+# a name made from everything that goes into the compilation, and load in milliseconds.
+COMPILED = machine_cache.folder("hyperscan")
+KEPT = 8  # two a rule set
+
+
 @functools.lru_cache(maxsize=8)
 def _database(
     patterns: tuple[bytes, ...], ids: tuple[int, ...], flags: tuple[int, ...]
 ) -> hyperscan.Database:
-    """Compiled once per process for a set of patterns (it takes a few seconds)."""
+    """Compiled once a machine for a set of patterns, loaded once a process."""
+    made_from = repr((hyperscan.__version__, hyperscan.HS_MODE_BLOCK, patterns, ids, flags))
+    path = COMPILED / f"{hashlib.sha256(made_from.encode()).hexdigest()}.db"
+    try:
+        machine_cache.check_private(COMPILED)
+        # Hyperscan refuses a damaged database (it checks its CRC) and one compiled for another
+        # platform: it is then compiled again.
+        return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+    except (OSError, ValueError, hyperscan.error):
+        pass
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     database.compile(
         expressions=list(patterns), ids=list(ids), elements=len(patterns), flags=list(flags)
     )
+    try:
+        COMPILED.mkdir(mode=0o700, exist_ok=True)
+        machine_cache.check_private(COMPILED)
+        machine_cache.write_whole(path, hyperscan.dumpb(database))
+        # ~17 MiB each: only those of the last few rule sets are kept.
+        for old in sorted(COMPILED.glob("*.db"), key=lambda p: p.stat().st_mtime)[:-KEPT]:
+            old.unlink(missing_ok=True)
+    except (OSError, ValueError) as err:  # no writable temp folder, or someone else's
+        log.warning(
+            "compiled red-flag patterns not kept",
+            extra={"event": "hyperscan_not_kept", "reason": str(err)},
+        )
     return database
 
 
