@@ -1,4 +1,4 @@
-"""python -m service: check the model and rules, then serve with uvicorn.
+"""python -m service: check the model and rules, then serve with uvicorn workers.
 
 Checking first means a missing or tampered model ends with one clear line, not a traceback
 from inside the server's start-up.
@@ -10,20 +10,25 @@ import subprocess
 import sys
 import tempfile
 
-import uvicorn
-
-from service.workers import UVICORN_OPTIONS, serve_workers
+from service.workers import serve_workers
 
 
 def check() -> int:
     """Load the configured model and rules once; one clear line if either is unusable."""
     # Imported here: the supervisor of several workers should not hold numpy and the model.
+    from pydantic import ValidationError
+
     from service.predictor import Predictor
     from service.red_flags import RedFlagEngine, RulesError
     from service.settings import Settings
     from training.artifacts import ModelError
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as err:
+        problems = "; ".join(f"TRIAGE_{str(e['loc'][0]).upper()}: {e['msg']}" for e in err.errors())
+        print(f"error: cannot start: {problems}", file=sys.stderr)
+        return 3
     try:
         version = Predictor.load(settings.model_dir).version
         RedFlagEngine.from_file(settings.rules_file)
@@ -41,24 +46,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "1")))
     parser.add_argument("--check", action="store_true", help="check the model and rules, then exit")
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers (WORKERS) must be at least 1")
     if args.check:
         return check()
     # Check in a child process, so the supervisor of several workers does not keep a model copy.
     checked = subprocess.run([sys.executable, "-m", "service", "--check"], check=False)
     if checked.returncode != 0:
         return checked.returncode
-    if args.workers == 1:
-        serve(args)
-        return 0
     # Each worker counts in its own files here and /metrics sums them; otherwise a scrape would
-    # see only the worker that happened to answer it.
+    # see only the worker that happened to answer it, and a replaced worker's counts would go.
     with tempfile.TemporaryDirectory(prefix="triage-metrics-") as metrics_dir:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
         return serve_workers(args.host, args.port, args.workers)
-
-
-def serve(args: argparse.Namespace) -> None:
-    uvicorn.run(**UVICORN_OPTIONS, host=args.host, port=args.port)
 
 
 if __name__ == "__main__":

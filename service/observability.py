@@ -114,7 +114,7 @@ def configure_logging(level: str = "INFO") -> None:
 
 def metrics_response() -> Response:
     """The metrics of the whole service: with several workers, summed over all of them."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # set by `python -m service --workers n`
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # set by `python -m service`
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -23,5 +23,11 @@ class Settings(BaseSettings):
     batch_helper: bool = Field(
         True, description="a process forked from each worker assesses part of every batch"
     )
+    worker_memory_mb: int = Field(
+        240,
+        ge=0,
+        description="a worker whose resident memory passes this many MiB is replaced by a fresh "
+        "one, without refusing a request (0: never)",
+    )
     log_level: str = "INFO"
     log_text: bool = Field(False, description="never log request text unless explicitly enabled")

@@ -1,14 +1,20 @@
-"""WORKERS=n: n processes, each with a listening socket of its own on the same port.
+"""The workers that serve: one or more processes, each answering on the same port.
+
+The supervisor makes one listening socket per worker (SO_REUSEPORT: the kernel spreads
+connections over them) and keeps it for as long as it runs, so a worker can be replaced
+without a single waiting connection being refused: the new worker listens on its predecessor's
+socket, and the old one stops only once the new one is ready.
 
 uvicorn's own supervisor hands every worker one shared socket. With it the stdlib event loop
 accepts connections in bursts (in `make bench` one worker took all 64 clients: 1,846 req/s
 instead of ~3,000) and leaves Nagle on (the inherited socket's `proto` is 0: small answers
 waited ~40 ms), so several workers ran on uvloop, which served 64 keep-alive clients unevenly
-(p99 101-158 ms, the slowest ~350). With SO_REUSEPORT the kernel spreads connections over the
-workers' sockets, and a socket made as TCP gets Nagle turned off by asyncio: 64 clients 3,010-
-3,145 req/s, p99 34-37 ms, the slowest 41 (README "Performance", session 26).
+(p99 101-158 ms, the slowest ~350). With a socket per worker, made as TCP, asyncio turns Nagle
+off by itself: 64 clients 3,010-3,145 req/s, p99 34-37 ms, the slowest 41 (README
+"Performance", session 26).
 """
 
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -16,18 +22,28 @@ import signal
 import socket
 import sys
 import time
-from multiprocessing.process import BaseProcess
+from dataclasses import dataclass, field
+from multiprocessing.synchronize import Event
 from types import FrameType
 from typing import Any
 
 import uvicorn
+
+from service.settings import Settings
 
 log = logging.getLogger("service")
 # A worker that dies sooner than this after starting is not restarted: something is wrong
 # that a restart will not mend, and the supervisor stops.
 SHORTEST_LIFE_SECONDS = 10.0
 GRACEFUL_SHUTDOWN_SECONDS = 10
-# How every worker serves, one alone (`python -m service`) or each of several.
+BACKLOG = 2048  # uvicorn's default
+# A new worker that failed to start is tried again after this long; its predecessor serves on.
+REPLACEMENT_RETRY_SECONDS = 60.0
+MEMORY_CHECK_SECONDS = 1.0
+# A worker is not replaced for memory when its limit leaves it less room than this to grow:
+# it would be replaced again and again.
+LEAST_MEMORY_HEADROOM_MB = 16
+# How every worker serves.
 UVICORN_OPTIONS: dict[str, Any] = {
     "app": "service.app:create_app",
     "factory": True,
@@ -37,7 +53,55 @@ UVICORN_OPTIONS: dict[str, Any] = {
     "access_log": False,
     "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
     "log_level": "warning",
+    "backlog": BACKLOG,
 }
+
+
+def resident_mb() -> float | None:
+    """This process's resident memory in MiB (None where /proc cannot tell)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class Worker(uvicorn.Server):
+    """uvicorn's server that says when it is ready, and asks to be replaced once its resident
+    memory passes `memory_limit_mb`: the pattern engines' caches grow with the variety of texts
+    read, and the heap they come from does not shrink (README "Memory")."""
+
+    def __init__(self, ready: Event, retire: Event, memory_limit_mb: int | None) -> None:
+        super().__init__(uvicorn.Config(**UVICORN_OPTIONS))
+        self.ready, self.retire, self.memory_limit_mb = ready, retire, memory_limit_mb
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.should_exit:
+            return
+        self.ready.set()
+        fresh = resident_mb()
+        limit = self.memory_limit_mb
+        if limit is None or fresh is None:
+            return
+        if fresh + LEAST_MEMORY_HEADROOM_MB > limit:
+            log.warning(
+                f"TRIAGE_WORKER_MEMORY_MB={limit} leaves a fresh worker ({fresh:.0f} MiB) too "
+                "little room: workers are not replaced for memory",
+                extra={"event": "memory_limit_too_low"},
+            )
+            return
+        self._watch = asyncio.create_task(self._watch_memory(limit))
+
+    async def _watch_memory(self, limit: int) -> None:
+        while (resident := resident_mb() or 0.0) <= limit:
+            await asyncio.sleep(MEMORY_CHECK_SECONDS)
+        log.info(
+            f"worker passed its memory limit ({resident:.0f} > {limit} MiB): a fresh one "
+            "takes its place",
+            extra={"event": "worker_memory_limit"},
+        )
+        self.retire.set()
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
@@ -48,52 +112,100 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind(address)
+    sock.listen(BACKLOG)  # connections wait for a worker instead of being refused
     return sock
 
 
-def _worker(host: str, port: int) -> None:
-    config = uvicorn.Config(**UVICORN_OPTIONS)
-    uvicorn.Server(config).run(sockets=[_listening_socket(host, port)])
+def _work(sock: socket.socket, ready: Event, retire: Event) -> None:
+    Worker(ready, retire, Settings().worker_memory_mb or None).run(sockets=[sock])
+
+
+@dataclass
+class _Process:
+    process: Any  # multiprocessing's SpawnProcess
+    ready: Event
+    retire: Event
+    started: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class _Slot:
+    """One listening socket, its worker, and the worker about to take over from it."""
+
+    sock: socket.socket
+    worker: _Process
+    successor: _Process | None = None
+    next_try: float = 0.0
 
 
 def serve_workers(host: str, port: int, count: int) -> int:
-    """Run `count` workers until SIGTERM or SIGINT (passed on to them; SIGHUP too, which makes
-    each reload its model). A worker that dies is started again. Returns the exit code."""
+    """Run `count` workers until SIGTERM or SIGINT (passed on to them as SIGTERM; SIGHUP too,
+    which makes each reload its model). A worker that dies is started again; one that asks to
+    be replaced is stopped once its successor is ready. Returns the exit code."""
     context = multiprocessing.get_context("spawn")
-    started: dict[int, float] = {}
+    try:
+        sockets = [_listening_socket(host, port) for _ in range(count)]
+    except OSError as err:
+        print(f"error: cannot listen on {host}:{port}: {err.strerror}", file=sys.stderr)
+        return 3
+    leaving: list[Any] = []  # replaced workers finishing their requests
 
-    def start() -> BaseProcess:
-        process = context.Process(target=_worker, args=(host, port), daemon=False)
+    def start(sock: socket.socket) -> _Process:
+        ready, retire = context.Event(), context.Event()
+        process = context.Process(target=_work, args=(sock, ready, retire), daemon=False)
         process.start()
-        started[process.pid] = time.monotonic()
-        return process
+        return _Process(process, ready, retire)
 
-    workers = [start() for _ in range(count)]
+    slots = [_Slot(sock, start(sock)) for sock in sockets]
     stopping = False
+
+    def everyone() -> list[Any]:
+        found = [p for s in slots for p in (s.worker, s.successor) if p is not None]
+        return [p.process for p in found] + leaving
 
     def pass_on(signum: int, frame: FrameType | None) -> None:
         nonlocal stopping
         stopping = stopping or signum != signal.SIGHUP
-        for process in workers:
+        # A terminal's Ctrl-C reaches the workers too; a second SIGINT would make uvicorn cut
+        # the requests in flight, SIGTERM lets them finish.
+        forward = signal.SIGTERM if signum == signal.SIGINT else signum
+        for process in everyone():
             if process.is_alive():
-                os.kill(process.pid, signum)
+                os.kill(process.pid, forward)
 
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, pass_on)
     code = 0
-    while not stopping:
-        for i, process in enumerate(workers):
-            if process.is_alive() or stopping:
-                continue
-            if time.monotonic() - started[process.pid] < SHORTEST_LIFE_SECONDS:
-                print(f"error: a worker exited at start (code {process.exitcode})", file=sys.stderr)
-                code = 3
-                pass_on(signal.SIGTERM, None)
-                break
-            log.error("worker died; starting another", extra={"event": "worker_restarted"})
-            workers[i] = start()
+    while not stopping and not code:
+        now = time.monotonic()
+        for slot in slots:
+            worker, successor = slot.worker, slot.successor
+            if not worker.process.is_alive():
+                if successor is None and now - worker.started < SHORTEST_LIFE_SECONDS:
+                    exit_code = worker.process.exitcode
+                    print(f"error: a worker exited at start (code {exit_code})", file=sys.stderr)
+                    code = 3
+                    break
+                log.error("worker died; starting another", extra={"event": "worker_restarted"})
+                slot.worker, slot.successor = successor or start(slot.sock), None
+            elif successor is not None and successor.ready.is_set():
+                os.kill(worker.process.pid, signal.SIGTERM)  # it finishes its requests first
+                leaving.append(worker.process)
+                slot.worker, slot.successor = successor, None
+            elif successor is not None and not successor.process.is_alive():
+                log.error(
+                    f"a new worker exited at start (code {successor.process.exitcode}); the "
+                    f"old one serves on, and another is tried in {REPLACEMENT_RETRY_SECONDS:.0f} s",
+                    extra={"event": "worker_replacement_failed"},
+                )
+                slot.successor, slot.next_try = None, now + REPLACEMENT_RETRY_SECONDS
+            elif successor is None and worker.retire.is_set() and now >= slot.next_try:
+                slot.successor = start(slot.sock)
+        leaving = [p for p in leaving if p.is_alive()]  # is_alive also reaps those that ended
         time.sleep(0.2)
-    for process in workers:
+    if code:
+        pass_on(signal.SIGTERM, None)
+    for process in everyone():
         process.join(GRACEFUL_SHUTDOWN_SECONDS + 5)
         if process.is_alive():
             process.kill()

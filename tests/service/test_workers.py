@@ -1,4 +1,5 @@
-"""WORKERS=n: several processes serve, and /metrics counts for all of them."""
+"""The workers: several serve, /metrics counts for all of them, and one that dies or grows past
+its memory limit is replaced."""
 
 import json
 import os
@@ -10,11 +11,14 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+import pandas as pd
+
 from service.workers import SHORTEST_LIFE_SECONDS
-from tests.conftest import ROOT
+from tests.conftest import DATASETS, ROOT
 from tests.service.test_shutdown import _free_port, _post, _wait_ready
 
 TEXT = "Sharp pain from my lower back down my left leg to the calf, worse when I sit."
@@ -31,11 +35,22 @@ def _predictions_counted(url: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
-def _start(port: int, model: Path, stderr: int = subprocess.DEVNULL) -> subprocess.Popen:
+def _start(
+    port: int,
+    model: Path,
+    stderr: int = subprocess.DEVNULL,
+    workers: int = 2,
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "service", "--port", str(port), "--workers", "2"],
+        [sys.executable, "-m", "service", "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
-        env={**os.environ, "TRIAGE_MODEL_DIR": str(model), "TRIAGE_LOG_LEVEL": "WARNING"},
+        env={
+            **os.environ,
+            "TRIAGE_MODEL_DIR": str(model),
+            "TRIAGE_LOG_LEVEL": "WARNING",
+            **(env or {}),
+        },
         stdout=subprocess.DEVNULL,
         stderr=stderr,
         start_new_session=True,
@@ -43,11 +58,13 @@ def _start(port: int, model: Path, stderr: int = subprocess.DEVNULL) -> subproce
 
 
 @contextmanager
-def _two_workers(model: Path) -> Iterator[tuple[subprocess.Popen, str]]:
-    """A ready server of two workers and its URL; stopped with SIGTERM to the whole group."""
+def _serving(
+    model: Path, workers: int = 2, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """A ready server and its URL; stopped with SIGTERM to the whole group."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    server = _start(port, model)
+    server = _start(port, model, workers=workers, env=env)
     try:
         _wait_ready(url)
         yield server, url
@@ -57,7 +74,7 @@ def _two_workers(model: Path) -> Iterator[tuple[subprocess.Popen, str]]:
 
 
 def test_metrics_sum_the_requests_of_every_worker(shipped_model: Path) -> None:
-    with _two_workers(shipped_model) as (_, url):
+    with _serving(shipped_model) as (_, url):
         # Each request opens its own connection, so both workers answer some of them.
         for _ in range(40):
             status, body = _post(url + "/v1/predict", {"text": TEXT})
@@ -77,7 +94,7 @@ def _workers_of(pid: int) -> list[int]:
 
 
 def test_a_worker_that_dies_is_started_again(shipped_model: Path) -> None:
-    with _two_workers(shipped_model) as (server, url):
+    with _serving(shipped_model) as (server, url):
         first = _workers_of(server.pid)
         assert len(first) == 2
         time.sleep(SHORTEST_LIFE_SECONDS)  # younger workers that die are not restarted
@@ -97,7 +114,8 @@ def test_workers_that_cannot_listen_stop_the_server_with_a_clear_message(
     shipped_model: Path,
 ) -> None:
     with socket.create_server(("127.0.0.1", 0)) as taken:  # held without SO_REUSEPORT
-        server = _start(taken.getsockname()[1], shipped_model, stderr=subprocess.PIPE)
+        port = taken.getsockname()[1]
+        server = _start(port, shipped_model, stderr=subprocess.PIPE)
         try:
             code = server.wait(timeout=120)
             message = server.stderr.read().decode()
@@ -105,4 +123,40 @@ def test_workers_that_cannot_listen_stop_the_server_with_a_clear_message(
             if server.poll() is None:
                 os.killpg(server.pid, signal.SIGKILL)
     assert code == 3
-    assert "a worker exited at start" in message
+    assert f"cannot listen on 127.0.0.1:{port}" in message
+
+
+def _resident_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+
+
+def test_a_worker_past_its_memory_limit_is_replaced_without_failing_a_request(
+    shipped_model: Path,
+) -> None:
+    with _serving(shipped_model, workers=1) as (server, _):
+        fresh = _resident_mb(_workers_of(server.pid)[0])
+    # A limit the worker passes after a few hundred texts it has not read before: the pattern
+    # engines' caches grow with the variety of texts.
+    limit = {"TRIAGE_WORKER_MEMORY_MB": str(round(fresh) + 20)}
+    texts = pd.read_csv(DATASETS / "red_flags_dev.csv", keep_default_na=False)["text"].tolist()
+    with _serving(shipped_model, workers=1, env=limit) as (server, url):
+        [first] = _workers_of(server.pid)
+        statuses = []
+
+        def ask(text: str) -> None:
+            try:
+                statuses.append(_post(url + "/v1/predict", {"text": text})[0])
+            except OSError as err:  # a refused or dropped connection
+                statuses.append(repr(err))
+
+        deadline = time.monotonic() + 180
+        with ThreadPoolExecutor(4) as pool:
+            for start in range(0, len(texts), 40):
+                list(pool.map(ask, texts[start : start + 40]))
+                if first not in _workers_of(server.pid) or time.monotonic() > deadline:
+                    break
+        workers = _workers_of(server.pid)
+        assert first not in workers and len(workers) == 1
+        assert _post(url + "/v1/predict", {"text": TEXT})[0] == 200
+    assert len(statuses) > 40 and set(statuses) == {200}
