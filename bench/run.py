@@ -162,10 +162,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def tree_rss_mb(pid: int, field: str = "VmRSS") -> tuple[float, list[float]]:
-    """Resident memory of a process and its children (the uvicorn workers and their batch
-    helpers), in MiB. With field="Pss", each page shared by n processes counts 1/n in each: a
-    helper forked from a worker shares most of its pages, which RSS counts in both."""
+def _process_tree(pid: int) -> list[tuple[int, str]]:
+    """A process and its descendants, each with its role in the service: the supervisor, its
+    workers, their batch helpers, multiprocessing's resource tracker (or "process" for any
+    other command, such as training)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -174,17 +174,61 @@ def tree_rss_mb(pid: int, field: str = "VmRSS") -> tuple[float, list[float]]:
                 children.setdefault(int(stat[1]), []).append(int(entry.name))
             except (OSError, IndexError):
                 continue
-    sizes, stack = [], [pid]
+    found: list[tuple[int, str]] = []
+    stack = [(pid, "")]
     while stack:
-        current = stack.pop()
+        current, parent_role = stack.pop()
+        try:
+            command = Path(f"/proc/{current}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"resource_tracker" in command:
+            role = "tracker"
+        elif b"spawn_main" in command:
+            role = "worker"
+        elif parent_role == "worker":
+            role = "helper"
+        elif b"-m\0service" in command:
+            role = "supervisor"
+        else:
+            role = "process"
+        found.append((current, role))
+        stack.extend((child, role) for child in children.get(current, []))
+    return found
+
+
+def tree_rss_mb(pid: int, field: str = "VmRSS") -> tuple[float, list[tuple[str, float]]]:
+    """Resident memory of a process and its descendants in MiB, in total and per process
+    (role, MiB). With field="Pss", each page shared by n processes counts 1/n in each: a
+    helper forked from a worker shares most of its pages, which RSS counts in both."""
+    sizes = []
+    for current, role in _process_tree(pid):
         try:
             where = "status" if field == "VmRSS" else "smaps_rollup"
             status = Path(f"/proc/{current}/{where}").read_text()
-            sizes.append(int(re.search(rf"{field}:\s+(\d+)", status).group(1)) / 1024)
+            sizes.append((role, int(re.search(rf"{field}:\s+(\d+)", status).group(1)) / 1024))
         except (OSError, AttributeError):
             pass
-        stack.extend(children.get(current, []))
-    return sum(sizes), sizes
+    return sum(size for _, size in sizes), sizes
+
+
+def workers_of(pid: int) -> dict[int, float]:
+    """The server's worker processes and the resident memory of each, in MiB."""
+    return {
+        current: size
+        for current, role in _process_tree(pid)
+        if role == "worker"
+        for size in [_rss_mb(current)]
+        if size is not None
+    }
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+    except (OSError, AttributeError):
+        return None
 
 
 class Server:
@@ -286,9 +330,13 @@ def server_memory(pid: int) -> dict[str, Any]:
     return {"total": total, "processes": sizes, "total_pss": proportional, "processes_pss": shares}
 
 
-def send_distinct_texts(url: str, count: int) -> None:
+def send_distinct_texts(url: str, count: int, pid: int, workers: int) -> dict[str, Any]:
+    """Send `count` texts the server has not read, in batches; the largest worker seen while
+    reading them, and how many workers were replaced for memory (TRIAGE_WORKER_MEMORY_MB)."""
     texts = pd.read_csv(ROOT / "datasets/red_flags_dev.csv", keep_default_na=False)["text"]
     texts = texts.tolist()[:count]
+    seen = workers_of(pid)
+    first, largest = set(seen), max(seen.values(), default=0.0)
     for i in range(0, len(texts), 256):
         body = json.dumps({"texts": texts[i : i + 256]}).encode()
         request = urllib.request.Request(
@@ -296,6 +344,14 @@ def send_distinct_texts(url: str, count: int) -> None:
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             response.read()
+        sizes = workers_of(pid)
+        seen.update(sizes)
+        largest = max(largest, *sizes.values())
+    # A replaced worker finishes its requests and leaves once its successor is ready.
+    deadline = time.monotonic() + 90
+    while len(workers_of(pid)) != workers and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return {"largest_worker_mb": largest, "replaced": len(set(seen) - first)}
 
 
 def http(model: Path, workers: int, runs: int, seconds: float, workdir: Path) -> dict[str, Any]:
@@ -322,7 +378,9 @@ def http(model: Path, workers: int, runs: int, seconds: float, workdir: Path) ->
         figures["memory_mb"] = server_memory(server.process.pid)
         # The pattern engines' caches grow with the variety of texts read: memory again after
         # as many distinct texts as a busy day brings (the test split is only 462).
-        send_distinct_texts(batch_url, DISTINCT_TEXTS)
+        figures["distinct_texts"] = send_distinct_texts(
+            batch_url, DISTINCT_TEXTS, server.process.pid, workers
+        )
         figures["memory_mb_after_distinct"] = server_memory(server.process.pid)
         return figures
     finally:
@@ -393,7 +451,7 @@ def fmt(value: Any) -> str:
 
 
 def memory_text(memory: dict[str, Any], kind: str = "") -> str:
-    sizes = ", ".join(f"{x:.0f}" for x in memory[f"processes{kind}"])
+    sizes = ", ".join(f"{role} {size:.0f}" for role, size in memory[f"processes{kind}"])
     return f"{memory[f'total{kind}']:.0f} ({sizes})"
 
 
@@ -460,6 +518,11 @@ def print_table(results: dict[str, Any]) -> None:
                 (
                     f"{name} after {DISTINCT_TEXTS:,} more distinct texts: PSS",
                     memory_text(after, "_pss"),
+                ),
+                (
+                    f"{name} while reading them: largest worker MiB RSS / workers replaced",
+                    f"{h['distinct_texts']['largest_worker_mb']:.0f} / "
+                    f"{h['distinct_texts']['replaced']}",
                 ),
             ]
     for key, value in results.get("ratios", {}).items():
