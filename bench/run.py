@@ -184,10 +184,10 @@ def _process_tree(pid: int) -> list[tuple[int, str]]:
             continue
         if b"resource_tracker" in command:
             role = "tracker"
+        elif parent_role == "worker":  # forked: it has its worker's command line
+            role = "helper"
         elif b"spawn_main" in command:
             role = "worker"
-        elif parent_role == "worker":
-            role = "helper"
         elif b"-m\0service" in command:
             role = "supervisor"
         else:

@@ -24,7 +24,7 @@ class Settings(BaseSettings):
         True, description="a process forked from each worker assesses part of every batch"
     )
     worker_memory_mb: int = Field(
-        240,
+        224,
         ge=0,
         description="a worker whose resident memory passes this many MiB is replaced by a fresh "
         "one, without refusing a request (0: never)",

@@ -29,8 +29,6 @@ from typing import Any
 
 import uvicorn
 
-from service.settings import Settings
-
 log = logging.getLogger("service")
 # A worker that dies sooner than this after starting is not restarted: something is wrong
 # that a restart will not mend, and the supervisor stops.
@@ -39,7 +37,7 @@ GRACEFUL_SHUTDOWN_SECONDS = 10
 BACKLOG = 2048  # uvicorn's default
 # A new worker that failed to start is tried again after this long; its predecessor serves on.
 REPLACEMENT_RETRY_SECONDS = 60.0
-MEMORY_CHECK_SECONDS = 1.0
+MEMORY_CHECK_SECONDS = 0.5
 # A worker is not replaced for memory when its limit leaves it less room than this to grow:
 # it would be replaced again and again.
 LEAST_MEMORY_HEADROOM_MB = 16
@@ -117,6 +115,9 @@ def _listening_socket(host: str, port: int) -> socket.socket:
 
 
 def _work(sock: socket.socket, ready: Event, retire: Event) -> None:
+    # Imported here: pydantic would add ~12 MiB to the supervisor, which never reads settings.
+    from service.settings import Settings
+
     Worker(ready, retire, Settings().worker_memory_mb or None).run(sockets=[sock])
 
 
