@@ -26,7 +26,10 @@ def check() -> int:
     try:
         settings = Settings()
     except ValidationError as err:
-        problems = "; ".join(f"TRIAGE_{str(e['loc'][0]).upper()}: {e['msg']}" for e in err.errors())
+        problems = "; ".join(
+            f"TRIAGE_{str(e['loc'][0]).upper()}: {e['msg']}" if e["loc"] else e["msg"]
+            for e in err.errors()
+        )
         print(f"error: cannot start: {problems}", file=sys.stderr)
         return 3
     try:

@@ -280,6 +280,21 @@ def test_the_server_command_explains_a_missing_model_in_one_line(tmp_path: Path)
     assert "Traceback" not in done.stderr
 
 
+def test_the_server_command_names_a_setting_it_cannot_read(shipped_model: Path) -> None:
+    env = {**os.environ, "TRIAGE_MODEL_DIR": str(shipped_model), "TRIAGE_MAX_BATCH": "lots"}
+    done = subprocess.run(
+        [sys.executable, "-m", "service", "--check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 3
+    assert "cannot start: TRIAGE_MAX_BATCH" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_a_users_own_taxonomy_is_served(tiny_csv: Path, tmp_path: Path) -> None:
     folder = train(tiny_csv, tmp_path / "models", folds=3, grid={"C": [10.0]})
     with TestClient(create_app(Settings(model_dir=folder))) as client:
