@@ -138,7 +138,7 @@ def test_a_worker_past_its_memory_limit_is_replaced_without_failing_a_request(
         fresh = _resident_mb(_workers_of(server.pid)[0])
     # A limit the worker passes after a few hundred texts it has not read before: the pattern
     # engines' caches grow with the variety of texts.
-    limit = {"TRIAGE_WORKER_MEMORY_MB": str(round(fresh) + 20)}
+    limit = {"TRIAGE_WORKER_MEMORY_MB": str(round(fresh) + 24)}
     texts = pd.read_csv(DATASETS / "red_flags_dev.csv", keep_default_na=False)["text"].tolist()
     with _serving(shipped_model, workers=1, env=limit) as (server, url):
         [first] = _workers_of(server.pid)
