@@ -84,13 +84,16 @@ def test_metrics_sum_the_requests_of_every_worker(shipped_model: Path) -> None:
 
 
 def _workers_of(pid: int) -> list[int]:
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    # The spawn start method adds a resource tracker beside the workers.
-    return [
-        int(child)
-        for child in children
-        if "resource_tracker" not in Path(f"/proc/{child}/cmdline").read_text()
-    ]
+    workers = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_text()
+        except OSError:  # a replaced worker that has just ended
+            continue
+        # The spawn start method adds a resource tracker beside the workers.
+        if "resource_tracker" not in command:
+            workers.append(int(child))
+    return workers
 
 
 def test_a_worker_that_dies_is_started_again(shipped_model: Path) -> None:
