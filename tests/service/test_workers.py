@@ -159,7 +159,7 @@ def test_a_worker_past_its_memory_limit_is_replaced_without_failing_a_request(
                 list(pool.map(ask, texts[start : start + 40]))
                 if first not in _workers_of(server.pid) or time.monotonic() > deadline:
                     break
-        workers = _workers_of(server.pid)
-        assert first not in workers and len(workers) == 1
+        # Its successor may by now be growing past the limit and being replaced in turn.
+        assert first not in _workers_of(server.pid)
         assert _post(url + "/v1/predict", {"text": TEXT})[0] == 200
     assert len(statuses) > 40 and set(statuses) == {200}
