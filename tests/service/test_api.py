@@ -265,31 +265,27 @@ def test_the_app_refuses_to_start_without_a_model(tmp_path: Path) -> None:
         pass
 
 
-def test_the_server_command_explains_a_missing_model_in_one_line(tmp_path: Path) -> None:
-    env = {**os.environ, "TRIAGE_MODEL_DIR": str(tmp_path / "missing")}
-    done = subprocess.run(
+def _check_with(settings: dict[str, str]) -> subprocess.CompletedProcess:
+    """`python -m service --check` with these TRIAGE_ settings."""
+    return subprocess.run(
         [sys.executable, "-m", "service", "--check"],
-        env=env,
+        env={**os.environ, **settings},
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=120,
     )
+
+
+def test_the_server_command_explains_a_missing_model_in_one_line(tmp_path: Path) -> None:
+    done = _check_with({"TRIAGE_MODEL_DIR": str(tmp_path / "missing")})
     assert done.returncode == 3
     assert "cannot start" in done.stderr and "make train" in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_the_server_command_names_a_setting_it_cannot_read(shipped_model: Path) -> None:
-    env = {**os.environ, "TRIAGE_MODEL_DIR": str(shipped_model), "TRIAGE_MAX_BATCH": "lots"}
-    done = subprocess.run(
-        [sys.executable, "-m", "service", "--check"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+    done = _check_with({"TRIAGE_MODEL_DIR": str(shipped_model), "TRIAGE_MAX_BATCH": "lots"})
     assert done.returncode == 3
     assert "cannot start: TRIAGE_MAX_BATCH" in done.stderr
     assert "Traceback" not in done.stderr
