@@ -4,9 +4,7 @@ no English rule can see (the mixed-language writer set, README "Red flags")."""
 
 import functools
 import logging
-import os
 import string
-import tempfile
 from array import array
 from pathlib import Path
 
@@ -72,20 +70,15 @@ def identifier() -> LanguageIdentifier:
 
 def _unpack(packed: Path, folder: Path) -> None:
     ptc, pc, classes, nextmove, row, output = load_model(packed)
-    UNPACKED.mkdir(mode=0o700, exist_ok=True)
-    machine_cache.check_private(UNPACKED)
+    machine_cache.make_private(UNPACKED)
     folder.mkdir(mode=0o700, exist_ok=True)
     arrays = {"ptc": np.asarray(ptc), "nextmove": np.asarray(nextmove)}
     rest = {"pc": pc, "classes": np.array(classes), "row": np.asarray(row)}
-    # Each file written beside its final name and renamed, so that a process starting at the
-    # same time reads either no file or a whole one.
     for name, values in arrays.items():
-        with tempfile.NamedTemporaryFile(dir=folder, suffix=".npy", delete=False) as part:
+        with machine_cache.written_whole(folder / f"{name}.npy") as part:
             np.save(part, values)
-        os.replace(part.name, folder / f"{name}.npy")
-    with tempfile.NamedTemporaryFile(dir=folder, suffix=".npz", delete=False) as part:
+    with machine_cache.written_whole(folder / "rest.npz") as part:
         np.savez(part, output=np.asarray(output, dtype=np.int32), **rest)
-    os.replace(part.name, folder / "rest.npz")
 
 
 def _mapped(folder: Path) -> LanguageIdentifier:

@@ -5,7 +5,10 @@ is never read. Any of it may be deleted at any time."""
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 
 def folder(name: str) -> Path:
@@ -20,9 +23,16 @@ def check_private(path: Path) -> None:
         raise ValueError(f"{path} is not private to this user")
 
 
-def write_whole(path: Path, data: bytes) -> None:
-    """Write beside the final name and rename, so that a process starting at the same time reads
-    either no file or a whole one."""
+def make_private(path: Path) -> None:
+    """The folder, made if missing, and only this user can have written it."""
+    path.mkdir(mode=0o700, exist_ok=True)
+    check_private(path)
+
+
+@contextmanager
+def written_whole(path: Path) -> Iterator[IO[bytes]]:
+    """A file to write `path` into: written beside its final name and renamed when the block
+    ends, so that a process starting at the same time reads either no file or a whole one."""
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as part:
-        part.write(data)
+        yield part
     os.replace(part.name, path)

@@ -1407,9 +1407,9 @@ def _database(
         expressions=list(patterns), ids=list(ids), elements=len(patterns), flags=list(flags)
     )
     try:
-        COMPILED.mkdir(mode=0o700, exist_ok=True)
-        machine_cache.check_private(COMPILED)
-        machine_cache.write_whole(path, hyperscan.dumpb(database))
+        machine_cache.make_private(COMPILED)
+        with machine_cache.written_whole(path) as part:
+            part.write(hyperscan.dumpb(database))
         # ~17 MiB each: only those of the last few rule sets are kept.
         for old in sorted(COMPILED.glob("*.db"), key=lambda p: p.stat().st_mtime)[:-KEPT]:
             old.unlink(missing_ok=True)
