@@ -22,6 +22,7 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.synchronize import Event
 from types import FrameType
@@ -70,9 +71,16 @@ class Worker(uvicorn.Server):
     memory passes `memory_limit_mb`: the pattern engines' caches grow with the variety of texts
     read, and the heap they come from does not shrink (README "Memory")."""
 
-    def __init__(self, ready: Event, retire: Event, memory_limit_mb: int | None) -> None:
+    def __init__(
+        self,
+        ready: Event,
+        retire: Event,
+        memory_limit_mb: int | None,
+        release_pages: Callable[[], None] = lambda: None,
+    ) -> None:
         super().__init__(uvicorn.Config(**UVICORN_OPTIONS))
         self.ready, self.retire, self.memory_limit_mb = ready, retire, memory_limit_mb
+        self.release_pages = release_pages
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
@@ -103,14 +111,21 @@ class Worker(uvicorn.Server):
         await super().shutdown(sockets)
 
     async def _watch_memory(self, limit: int) -> None:
-        while (resident := resident_mb() or 0.0) <= limit:
+        # Pages of memory-mapped files count in the resident memory too; they stay in the page
+        # cache when released, so releasing them comes first, and again while the successor
+        # starts.
+        while True:
+            if (resident_mb() or 0.0) > limit:
+                self.release_pages()
+                resident = resident_mb() or 0.0
+                if resident > limit and not self.retire.is_set():
+                    log.info(
+                        f"worker passed its memory limit ({resident:.0f} > {limit} MiB): a "
+                        "fresh one takes its place",
+                        extra={"event": "worker_memory_limit"},
+                    )
+                    self.retire.set()
             await asyncio.sleep(MEMORY_CHECK_SECONDS)
-        log.info(
-            f"worker passed its memory limit ({resident:.0f} > {limit} MiB): a fresh one "
-            "takes its place",
-            extra={"event": "worker_memory_limit"},
-        )
-        self.retire.set()
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
@@ -127,9 +142,11 @@ def _listening_socket(host: str, port: int) -> socket.socket:
 
 def _work(sock: socket.socket, ready: Event, retire: Event) -> None:
     # Imported here: pydantic would add ~12 MiB to the supervisor, which never reads settings.
+    from service.language import release_pages
     from service.settings import Settings
 
-    Worker(ready, retire, Settings().worker_memory_mb or None).run(sockets=[sock])
+    limit = Settings().worker_memory_mb or None
+    Worker(ready, retire, limit, release_pages).run(sockets=[sock])
 
 
 @dataclass

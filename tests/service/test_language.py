@@ -60,3 +60,27 @@ def test_a_folder_others_can_write_is_not_read_and_the_model_is_loaded_into_memo
     found = language.identifier()
     assert not isinstance(found.nb_ptc, np.memmap)
     assert found.classify(TEXTS[1]) == packaged.classify(TEXTS[1])
+
+
+def _resident_kib_of(folder: Path) -> int:
+    """This process's resident memory in the files mapped from `folder`."""
+    resident, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        if line[:1] in "0123456789abcdef" and "-" in line.split()[0]:
+            inside = str(folder) in line
+        elif inside and line.startswith("Rss:"):
+            resident += int(line.split()[1])
+    return resident
+
+
+def test_released_pages_of_the_mapped_tables_leave_resident_memory_and_answers_unchanged(
+    unpacked_in: Path,
+) -> None:
+    found = language.identifier()
+    answers = [found.classify(text) for text in TEXTS]
+    assert _resident_kib_of(unpacked_in) > 0
+
+    language.release_pages()
+
+    assert _resident_kib_of(unpacked_in) == 0
+    assert [found.classify(text) for text in TEXTS] == answers

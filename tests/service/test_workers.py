@@ -1,6 +1,7 @@
 """The workers: several serve, /metrics counts for all of them, and one that dies or grows past
 its memory limit is replaced."""
 
+import asyncio
 import json
 import os
 import re
@@ -8,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -16,7 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
+from service import workers
 from service.workers import SHORTEST_LIFE_SECONDS
 from tests.conftest import DATASETS, ROOT
 from tests.service.test_shutdown import _free_port, _post, _wait_ready
@@ -163,3 +167,33 @@ def test_a_worker_past_its_memory_limit_is_replaced_without_failing_a_request(
         assert first not in _workers_of(server.pid)
         assert _post(url + "/v1/predict", {"text": TEXT})[0] == 200
     assert len(statuses) > 40 and set(statuses) == {200}
+
+
+def _watched(monkeypatch: pytest.MonkeyPatch, resident_once_released: float) -> threading.Event:
+    """A worker at 300 MiB against a limit of 224, watched for a moment; its `retire` event."""
+    released: list[bool] = []
+    monkeypatch.setattr(workers, "resident_mb", lambda: resident_once_released if released else 300)
+    monkeypatch.setattr(workers, "MEMORY_CHECK_SECONDS", 0.01)
+    retire = threading.Event()
+    worker = workers.Worker(threading.Event(), retire, 224, lambda: released.append(True))
+
+    async def watch_briefly() -> None:
+        watching = asyncio.create_task(worker._watch_memory(224))
+        await asyncio.sleep(0.1)
+        watching.cancel()
+
+    asyncio.run(watch_briefly())
+    assert released
+    return retire
+
+
+def test_a_worker_back_under_its_limit_once_mapped_pages_are_released_is_not_replaced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert not _watched(monkeypatch, resident_once_released=200).is_set()
+
+
+def test_a_worker_still_over_its_limit_once_mapped_pages_are_released_is_replaced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _watched(monkeypatch, resident_once_released=260).is_set()
