@@ -104,7 +104,14 @@ def test_at_most_one_row_in_ten_names_its_condition(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["red_flags.csv", "red_flags_dev.csv", "red_flags_unseen.csv", "red_flags_read.csv"]
+    "name",
+    [
+        "red_flags.csv",
+        "red_flags_dev.csv",
+        "red_flags_unseen.csv",
+        "red_flags_read.csv",
+        "red_flags_pending.csv",
+    ],
 )
 def test_red_flag_sets_cover_every_category_and_traps(name: str) -> None:
     frame = read(name)
@@ -138,10 +145,13 @@ def test_evaluation_sets_are_not_in_training(train, test_split) -> None:
         assert not training & held_out, name
     development = set(read("red_flags_dev.csv").text.str.strip().str.lower())
     development_read = set(read("red_flags_read.csv").text.str.strip().str.lower())
+    pending = set(read("red_flags_pending.csv").text.str.strip().str.lower())
     for name in ("red_flags.csv", "red_flags_fresh.csv", "red_flags_unseen.csv"):
         held_out = set(read(name).text.str.strip().str.lower())
         assert not development & held_out, name
         assert not development_read & held_out, name
+        assert not pending & held_out, name
     assert not development & development_read
+    assert not pending & (development | development_read)
     out_of_scope_training = set(read("out_of_scope_train.csv").text.str.strip().str.lower())
     assert not out_of_scope_training & set(read("out_of_scope.csv").text.str.strip().str.lower())
