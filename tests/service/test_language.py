@@ -1,6 +1,7 @@
 """The language identifier reads its tables memory-mapped, and answers as py3langid's own."""
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +67,7 @@ def _resident_kib_of(folder: Path) -> int:
     """This process's resident memory in the files mapped from `folder`."""
     resident, inside = 0, False
     for line in Path("/proc/self/smaps").read_text().splitlines():
-        if line[:1] in "0123456789abcdef" and "-" in line.split()[0]:
+        if re.match(r"[0-9a-f]+-[0-9a-f]+ ", line):  # a mapping's first line names its file
             inside = str(folder) in line
         elif inside and line.startswith("Rss:"):
             resident += int(line.split()[1])
