@@ -3,6 +3,7 @@
 import re
 
 import pandas as pd
+import pytest
 import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,9 +11,11 @@ from hypothesis import strategies as st
 from service.red_flags import (
     _BACK_COMPLAINT,
     _BACK_COMPLAINT_RE2,
+    _BUDGET_AFTER_SEARCHES,
     _CASELESS_ASCII,
     _COMPLAINT,
     _COMPLAINT_RE2,
+    _NO_CAPTURE,
     _PATIENT_NOUN,
     _PATIENT_RELATIVE,
     _PATIENT_RELATIVE_RE2,
@@ -32,6 +35,8 @@ from service.red_flags import (
     _TELLING_RELATIVE_RE2,
     _THIRD_PERSON,
     _THIRD_PERSON_LOWERCASE,
+    _UNANCHORED,
+    _UNBUDGETED,
     _WORD,
     _WRITER_COMPLAINT,
     _WRITER_COMPLAINT_RE2,
@@ -39,6 +44,7 @@ from service.red_flags import (
     _WRITER_FOCUS_RE2,
     Reading,
     RedFlagEngine,
+    RulePatternRE2,
     _finditer,
     _first_match,
     _first_start,
@@ -259,6 +265,31 @@ def test_rule_search_bounded_by_hyperscan_ends_finds_what_re2_alone_finds(
         assert [m.span() for m in bounded if m.end() > m.start()] == [
             m.span() for m in plain if m.end() > m.start()
         ]
+
+
+def test_a_rule_pattern_gets_an_automaton_once_it_is_searched_often() -> None:
+    form = RulePatternRE2(r"\bnumb\w*\s+down\s+there\b")
+    first = [form._regexp for _ in range(_BUDGET_AFTER_SEARCHES - 1)]
+    assert all(regexp is first[0] for regexp in first)
+    assert form._regexp is not first[0]
+
+
+@pytest.fixture(scope="module")
+def forms_without_and_with_automaton(engine: RedFlagEngine) -> list[tuple[re2._Regexp, ...]]:
+    forms = [prefilter.pattern for rule in engine.rules for _, prefilter in rule.parts]
+    return [(re2.compile(f, _UNBUDGETED), re2.compile(f, _NO_CAPTURE)) for f in forms]
+
+
+@settings(max_examples=30, deadline=None)
+@given(phrases(SIGN_WORDS, " .,?\n'x1", 3))
+def test_rule_patterns_find_the_same_matches_without_an_automaton(
+    forms_without_and_with_automaton: list[tuple[re2._Regexp, ...]], text: str
+) -> None:
+    shadow = ascii_shadow(fold(single_spaced(text)[0]))
+    for without, with_automaton in forms_without_and_with_automaton:
+        assert without._regexp.Match(_UNANCHORED, shadow, 0, len(shadow)) == (
+            with_automaton._regexp.Match(_UNANCHORED, shadow, 0, len(shadow))
+        )
 
 
 RELATIVES_AND_COMPLAINTS = [
