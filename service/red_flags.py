@@ -101,7 +101,7 @@ _WRITER_COMPLAINT = re.compile(
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)|"
     # "I'm 34, lower back aches ...", "I am 40 and have back pain", "for me only pain in the back".
     r"\b(i'?m|im|i\s+am)\s+\d{1,2}\b((?!\b(she|he|they|her|his|their|my|our)\b)[^.!?\n]){0,60}"
-    r"\b(lower\s+back|back\s+(pain|ache|hurts?|aches)|sore\s+(lower\s+)?back|back\s+(is\s+|'s\s+)?(sore|stiff|aching))|"
+    r"\b(lower\s+back|back\s+(pain|ache|hurts?|aches)|sore\s+(lower\s+)?back|back\s+(is\s+|'s\s+)?(sore|stiff|aching|hurt|hurting))|"
     # "But this is just backache from lifting", "Back pain since I started Pilates".
     r"\bthis\s+is\s+(just|only)\s+(a\s+)?(\w+\s+)?(backache|back\s*(pain|ache)|sore\s+back|bad\s+back)\b|"
     r"\b(back|backache|sciatica)\b[^.!?\n]{0,20}\b(since|after|from|when)\s+i\s+(started|moved|lifted|"
@@ -121,6 +121,8 @@ _WRITER_COMPLAINT = re.compile(
     r"\b(ended\s+up\s+with|given\s+me|gave\s+me)\s+(a\s+)?(\w+\s+){0,2}(back|backache)\b|"
     r"(?<!\bnot\s)(?<!n't\s)\b(ask|asking|write|writing)\s+(about|for|regarding)\s+(me|myself)\b|"
     r"\bmy\s+(sciatica|lumbago)\b|"
+    # "The back pain is mine, from lifting him", "my pain is only from lifting heavy at work".
+    r"\b(pain|ache|backache)\s+(is|was)\s+(all\s+)?mine\b|\bmy\s+(own\s+)?(pain|ache|backache)\s+(is|was|has|started|came)\b|"
     # "lower back has been killing me since I moved the sofa".
     r"\b(back|legs?)\s+(has\s+been\s+|is\s+|'s\s+|was\s+)?(killing|wrecking|destroying|murdering)\s+me\b|"
     # "but this post is about me - 33, chronic back pain", "Me, I am 35, ... now sore", "Me I
