@@ -1584,7 +1584,7 @@ class Reading:
         self.cue_ends: list[list[int]] | None = None
         self._stop_starts: list[int] | None = None  # found by the same pass
         self._stops: tuple[list[int], list[int]] | None = None
-        self._breaks: tuple[list[int], list[int]] | None = None
+        self._breaks: list[int] | None = None
         self._writer: tuple[int, int] | None = None
         self._named = -1  # where a relative is first named, set with `_writer`
         self._backs: frozenset[str] | None = None
@@ -1687,9 +1687,10 @@ class Reading:
     def sentence(self, start: int, end: int) -> tuple[int, int, bool]:
         """The sentence around a span, and whether it is a question.
 
-        It begins after the last of ".!?\\n" before the span and ends at the first sentence end
-        after it. Each sentence end is one character whose look-arounds see the whole text,
-        so all of them are found once, and each sign's sentence is two bisections."""
+        It begins after the last sentence end before the span and ends at the first one after
+        it: each of ".!?\\n" but a point between digits, so "Does 37.1 count as a fever?" is one
+        sentence. Each sentence end is one character whose look-arounds see the whole text, so
+        all of them are found once, and each sign's sentence is two bisections."""
         if self._breaks is None:
             text, marks = self.text, []
             find = self.shadow.translate(_MARKS_AS_BREAKS).find
@@ -1699,21 +1700,18 @@ class Reading:
                 at = find(b"\n", at + 1)
             # The marks that _SENTENCE_END matches: all but a point between digits ("38.2").
             # Found from the marks because `re` scans for that pattern at ~30 ns a character.
-            self._breaks = (
-                marks,
-                [
-                    i
-                    for i in marks
-                    if not (
-                        text[i] == "."
-                        and text[i - 1 : i].isdecimal()
-                        and text[i + 1 : i + 2].isdecimal()
-                    )
-                ],
-            )
-        marks, ends = self._breaks
-        last = bisect.bisect_left(marks, start) - 1
-        begin = marks[last] + 1 if last >= 0 else 0
+            self._breaks = [
+                i
+                for i in marks
+                if not (
+                    text[i] == "."
+                    and text[i - 1 : i].isdecimal()
+                    and text[i + 1 : i + 2].isdecimal()
+                )
+            ]
+        ends = self._breaks
+        last = bisect.bisect_left(ends, start) - 1
+        begin = ends[last] + 1 if last >= 0 else 0
         following = bisect.bisect_left(ends, end)
         # The text's end closes a sentence as a line break does.
         finish = ends[following] if following < len(ends) else len(self.text)
@@ -1726,7 +1724,7 @@ class Reading:
         rest once the sentence ends are known (for each RE2 hit of a rule)."""
         if self._breaks is None:
             return self.sentence(start, end)[1]
-        ends = self._breaks[1]
+        ends = self._breaks
         following = bisect.bisect_left(ends, end)
         return ends[following] if following < len(ends) else len(self.text)
 

@@ -136,7 +136,9 @@ def test_ends_only_ends_where_the_pattern_ends(text: str) -> None:
 
 
 def plain_sentence(text: str, start: int, end: int) -> tuple[int, int, bool]:
-    begin = max((text.rfind(c, 0, start) for c in ".!?\n"), default=-1) + 1
+    begin = (
+        max((m.start() for m in _SENTENCE_END.finditer(text) if m.start() < start), default=-1) + 1
+    )
     stop = _SENTENCE_END.search(text, end)
     finish = stop.start() if stop else len(text)
     return begin, finish, bool(stop and stop.group(0) == "?")
