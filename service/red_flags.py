@@ -191,7 +191,7 @@ _PATIENT_RELATIVE = re.compile(
 _COMPLAINT = re.compile(
     r"\b(back|backache|spine|spinal|legs?|hips?|buttocks?|pain\w*|ache\w*|aching|hurt\w*|sore|sciatica|"
     r"stiff\w*|numb\w*|agony|foot|feet|weak\w*|bum|bottom|backside|scream\w*|cry|crying|cries|bent|"
-    r"groan\w*|moan\w*|winc\w*|yell\w*|"
+    r"groan\w*|moan\w*|winc\w*|yell\w*|yelp\w*|"
     rf"(can'?t|can\s+barely|barely)\s+(get\s+up|bend|move|sit|shift|walk|stand)|slipped\s+disc|"
     rf"{_THEIR_BAD_DISC})\b",
     _FLAGS,
