@@ -345,7 +345,7 @@ class ServiceState:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.assessor: Assessor | None = None
-        self.batch_helper = BatchHelper(settings.batch_helper)
+        self.batch_helper = BatchHelper(settings.batch_helper, settings.worker_memory_mb or None)
         self._reload_lock = threading.Lock()
 
     def _build(self) -> Assessor:

@@ -9,7 +9,9 @@ assesses the rest (README "Speed").
 
 Nothing is lost when the helper fails: if it has died, errs or takes too long, the worker
 assesses its part itself, and a new helper is forked at the next batch. A helper serves one
-Assessor: after a reload the next batch forks a new one from the new model.
+Assessor: after a reload the next batch forks a new one from the new model. Like its worker, a
+helper grows with the variety of texts it reads; one past the worker's memory limit is ended
+after its batch, and the next batch forks a fresh one (a fork takes a few milliseconds).
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ TIMEOUT_SECONDS = 30.0
 class BatchHelper:
     """Assesses batches with the help of a forked process (one per worker)."""
 
-    def __init__(self, enabled: bool = True) -> None:
+    def __init__(self, enabled: bool = True, memory_limit_mb: int | None = None) -> None:
         self.enabled = enabled and hasattr(os, "fork")
+        self.memory_limit_mb = memory_limit_mb
         self._assessor: Assessor | None = None  # the one the helper was forked with
         self._connection: Connection | None = None
         self.pid: int | None = None
@@ -74,7 +77,25 @@ class BatchHelper:
         if theirs is None or len(theirs) != split:
             self.stop()  # a new one is forked at the next batch
             theirs = assessor.assess_many(texts[:split])
+        elif self._over_memory_limit():
+            self.stop()
         return theirs + mine
+
+    def _over_memory_limit(self) -> bool:
+        # Imported here: the worker module brings uvicorn, which a helper's user may not need.
+        from service.workers import resident_mb
+
+        if not self.memory_limit_mb or self.pid is None:
+            return False
+        resident = resident_mb(self.pid)
+        if resident is None or resident <= self.memory_limit_mb:
+            return False
+        log.info(
+            f"batch helper passed its memory limit ({resident:.0f} > {self.memory_limit_mb} "
+            "MiB): a fresh one is forked at the next batch",
+            extra={"event": "helper_memory_limit"},
+        )
+        return True
 
     def _receive(self) -> list[dict[str, Any]] | None:
         connection = self._connection

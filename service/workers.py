@@ -57,10 +57,11 @@ UVICORN_OPTIONS: dict[str, Any] = {
 }
 
 
-def resident_mb() -> float | None:
-    """This process's resident memory in MiB (None where /proc cannot tell)."""
+def resident_mb(pid: int | str = "self") -> float | None:
+    """A process's resident memory in MiB, this one's by default (None where /proc cannot
+    tell)."""
     try:
-        with open("/proc/self/statm") as statm:
+        with open(f"/proc/{pid}/statm") as statm:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
     except (OSError, ValueError, IndexError):
         return None

@@ -52,6 +52,32 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def test_a_helper_past_its_memory_limit_is_replaced_at_the_next_batch(
+    state: ServiceState, helper: BatchHelper, texts: list[str]
+) -> None:
+    assessor = state.require()
+    helper.assess_many(assessor, texts)
+    first = helper.pid
+    assert first is not None
+    helper.memory_limit_mb = 1  # any helper holds more
+    assert helper.assess_many(assessor, texts) == assessor.assess_many(texts)
+    assert helper.pid is None and not _alive(first)
+    helper.memory_limit_mb = None  # the fresh one would pass 1 MiB as well
+    helper.assess_many(assessor, texts)
+    assert helper.pid is not None and helper.pid != first and _alive(helper.pid)
+
+
+def test_a_helper_under_its_memory_limit_is_kept(
+    state: ServiceState, helper: BatchHelper, texts: list[str]
+) -> None:
+    assessor = state.require()
+    helper.memory_limit_mb = 100_000
+    helper.assess_many(assessor, texts)
+    first = helper.pid
+    helper.assess_many(assessor, texts)
+    assert first is not None and helper.pid == first
+
+
 def test_a_shared_batch_answers_as_the_worker_alone(
     state: ServiceState, helper: BatchHelper, texts: list[str]
 ) -> None:
