@@ -122,14 +122,14 @@ _WRITER_COMPLAINT = re.compile(
     r"(?<!\bnot\s)(?<!n't\s)\b(ask|asking|write|writing)\s+(about|for|regarding)\s+(me|myself)\b|"
     r"\bmy\s+(sciatica|lumbago)\b|"
     # "The back pain is mine, from lifting him", "my pain is only from lifting heavy at work".
-    r"\b(pain|ache|backache)\s+(is|was)\s+(all\s+)?mine\b|\bmy\s+(gym|usual|old|silly|stupid|dodgy|work)\s+back\s*(pain|ache)\b|(^|[.!?\n]\s*)me\s*,?\s+(i\s+am|i'?m|only|just)\b|\bmy\s+(own\s+)?(pain|ache|backache)\s+(is|was|has|started|came)\b|"
+    r"\b(pain|ache|backache)\s+(is|was)\s+(all\s+)?mine\b|\bmy\s+(gym|usual|old|silly|stupid|dodgy|work)\s+back\s*(pain|ache)\b|\bmy\s+(own\s+)?(pain|ache|backache)\s+(is|was|has|started|came)\b|"
     # "lower back has been killing me since I moved the sofa".
     r"\b(back|legs?)\s+(has\s+been\s+|is\s+|'s\s+|was\s+)?(killing|wrecking|destroying|murdering)\s+me\b|"
     # "but this post is about me - 33, chronic back pain", "Me, I am 35, ... now sore", "Me I
     # have only the back pain from carrying the water for him".
     r"\b(post|message|question|thread|this)\s+is\s+(actually\s+|really\s+)?about\s+me\b|"
-    # "Me only 30, back pain because of badminton."
-    r"(^|[.!?\n]\s*)(but\s+)?me,?\s+((i\s+am|i'?m|im|i\s+have|i\s+got|i\s+only)\b|"
+    # "Me only 30, back pain because of badminton", "Me, only small back pain".
+    r"(^|[.!?\n]\s*)(but\s+)?me\s*,?\s+((i\s+am|i'?m|im|i\s+have|i\s+got|i\s+only|only|just)\b|"
     r"(only\s+|just\s+)?\d{1,2}\b[^.!?\n]{0,40}\b(back|pain|ache))|"
     # "But I myself no cancer, just back pain after carry rice bag."
     r"\bi\s+myself\b[^.!?\n]{0,30}\b(back\s+pain|pain|ache)\b|"
