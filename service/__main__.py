@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 from service.workers import serve_workers
 
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     # see only the worker that happened to answer it, and a replaced worker's counts would go.
     with tempfile.TemporaryDirectory(prefix="triage-metrics-") as metrics_dir:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
-        return serve_workers(args.host, args.port, args.workers)
+        return serve_workers(args.host, args.port, args.workers, Path(metrics_dir))
 
 
 if __name__ == "__main__":

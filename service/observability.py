@@ -9,20 +9,15 @@ import logging
 import os
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import orjson
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Histogram,
-    generate_latest,
-    multiprocess,
-)
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service import metrics_files
 from service.fast_path import BODY_KEY, RESULTS_KEY
 
 log = logging.getLogger("service")
@@ -114,11 +109,9 @@ def configure_logging(level: str = "INFO") -> None:
 
 def metrics_response() -> Response:
     """The metrics of the whole service: with several workers, summed over all of them."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # set by `python -m service`
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")  # set by `python -m service`
+    body = metrics_files.collect(Path(directory)) if directory else generate_latest()
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
 def _problem(status: int, title: str, detail: str) -> bytes:

@@ -25,10 +25,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.synchronize import Event
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
 import uvicorn
+
+from service import metrics_files
 
 log = logging.getLogger("service")
 # A worker that dies sooner than this after starting is not restarted: something is wrong
@@ -65,6 +68,17 @@ def resident_mb(pid: int | str = "self") -> float | None:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
     except (OSError, ValueError, IndexError):
         return None
+
+
+def private_mb(pid: int | str = "self") -> float | None:
+    """The memory only this process holds, in MiB (its pages shared with no other process; None
+    where /proc cannot tell): what a forked process costs beyond its parent."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            kib = sum(int(line.split()[1]) for line in rollup if line.startswith("Private_"))
+    except (OSError, ValueError, IndexError):
+        return None
+    return kib / 1024
 
 
 class Worker(uvicorn.Server):
@@ -168,10 +182,11 @@ class _Slot:
     next_try: float = 0.0
 
 
-def serve_workers(host: str, port: int, count: int) -> int:
+def serve_workers(host: str, port: int, count: int, metrics_dir: Path | None = None) -> int:
     """Run `count` workers until SIGTERM or SIGINT (passed on to them as SIGTERM; SIGHUP too,
     which makes each reload its model). A worker that dies is started again; one that asks to
-    be replaced is stopped once its successor is ready. Returns the exit code."""
+    be replaced is stopped once its successor is ready, and the metric files in `metrics_dir`
+    of each that ends are folded into the retired totals. Returns the exit code."""
     context = multiprocessing.get_context("spawn")
     try:
         sockets = [_listening_socket(host, port) for _ in range(count)]
@@ -185,6 +200,10 @@ def serve_workers(host: str, port: int, count: int) -> int:
         process = context.Process(target=_work, args=(sock, ready, retire), daemon=False)
         process.start()
         return _Process(process, ready, retire)
+
+    def ended(process: Any) -> None:
+        if metrics_dir is not None:
+            metrics_files.retire(metrics_dir, process.pid)
 
     slots = [_Slot(sock, start(sock)) for sock in sockets]
     stopping = False
@@ -217,6 +236,7 @@ def serve_workers(host: str, port: int, count: int) -> int:
                     code = 3
                     break
                 log.error("worker died; starting another", extra={"event": "worker_restarted"})
+                ended(worker.process)
                 slot.worker, slot.successor = successor or start(slot.sock), None
             elif successor is not None and successor.ready.is_set():
                 os.kill(worker.process.pid, signal.SIGTERM)  # it finishes its requests first
@@ -228,10 +248,14 @@ def serve_workers(host: str, port: int, count: int) -> int:
                     f"old one serves on, and another is tried in {REPLACEMENT_RETRY_SECONDS:.0f} s",
                     extra={"event": "worker_replacement_failed"},
                 )
+                ended(successor.process)
                 slot.successor, slot.next_try = None, now + REPLACEMENT_RETRY_SECONDS
             elif successor is None and worker.retire.is_set() and now >= slot.next_try:
                 slot.successor = start(slot.sock)
-        leaving = [p for p in leaving if p.is_alive()]  # is_alive also reaps those that ended
+        for process in leaving:
+            if not process.is_alive():  # is_alive also reaps those that ended
+                ended(process)
+        leaving = [p for p in leaving if p.exitcode is None]
         time.sleep(0.2)
     if code:
         pass_on(signal.SIGTERM, None)

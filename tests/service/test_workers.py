@@ -166,7 +166,22 @@ def test_a_worker_past_its_memory_limit_is_replaced_without_failing_a_request(
         # Its successor may by now be growing past the limit and being replaced in turn.
         assert first not in _workers_of(server.pid)
         assert _post(url + "/v1/predict", {"text": TEXT})[0] == 200
+        answered = statuses.count(200) + 1
+        # The replaced worker's counts stay in the totals; its own metric files are gone.
+        metrics_dir = _metrics_dir(_workers_of(server.pid)[0])
+        deadline = time.monotonic() + 15  # it finishes its requests first
+        while list(metrics_dir.glob(f"*_{first}.db")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not list(metrics_dir.glob(f"*_{first}.db"))
+        assert _predictions_counted(url) == answered
+        assert (metrics_dir / "counter_retired.db").exists()
     assert len(statuses) > 40 and set(statuses) == {200}
+
+
+def _metrics_dir(worker: int) -> Path:
+    environ = Path(f"/proc/{worker}/environ").read_bytes().split(b"\0")
+    [found] = [v for v in environ if v.startswith(b"PROMETHEUS_MULTIPROC_DIR=")]
+    return Path(found.split(b"=", 1)[1].decode())
 
 
 def _watched(monkeypatch: pytest.MonkeyPatch, resident_once_released: float) -> threading.Event:
