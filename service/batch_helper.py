@@ -10,7 +10,8 @@ assesses the rest (README "Speed").
 Nothing is lost when the helper fails: if it has died, errs or takes too long, the worker
 assesses its part itself, and a new helper is forked at the next batch. A helper serves one
 Assessor: after a reload the next batch forks a new one from the new model. Like its worker, a
-helper grows with the variety of texts it reads; one past the worker's memory limit is ended
+helper grows with the variety of texts it reads, in pages of its own; once the worker's resident
+memory and the helper's own pages together pass the worker's memory limit, the helper is ended
 after its batch, and the next batch forks a fresh one (a fork takes a few milliseconds).
 """
 
@@ -83,16 +84,18 @@ class BatchHelper:
 
     def _over_memory_limit(self) -> bool:
         # Imported here: the worker module brings uvicorn, which a helper's user may not need.
-        from service.workers import resident_mb
+        from service.workers import private_mb, resident_mb
 
         if not self.memory_limit_mb or self.pid is None:
             return False
-        resident = resident_mb(self.pid)
-        if resident is None or resident <= self.memory_limit_mb:
+        # The limit holds for the worker and its helper together: the worker's resident memory
+        # and what the helper holds beyond the pages it shares with it.
+        worker, helper = resident_mb(), private_mb(self.pid)
+        if worker is None or helper is None or worker + helper <= self.memory_limit_mb:
             return False
         log.info(
-            f"batch helper passed its memory limit ({resident:.0f} > {self.memory_limit_mb} "
-            "MiB): a fresh one is forked at the next batch",
+            f"worker and batch helper passed their memory limit ({worker:.0f} + {helper:.0f} > "
+            f"{self.memory_limit_mb} MiB): a fresh helper is forked at the next batch",
             extra={"event": "helper_memory_limit"},
         )
         return True

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from service import workers
 from service.assessment import Assessor, ServiceState
 from service.batch_helper import BatchHelper
 from service.settings import Settings
@@ -67,15 +68,36 @@ def test_a_helper_past_its_memory_limit_is_replaced_at_the_next_batch(
     assert helper.pid is not None and helper.pid != first and _alive(helper.pid)
 
 
+def _kept_after_a_batch(
+    state: ServiceState, helper: BatchHelper, texts: list[str], limit_mb: int
+) -> bool:
+    assessor = state.require()
+    helper.memory_limit_mb = limit_mb
+    assert helper.assess_many(assessor, texts) == assessor.assess_many(texts)
+    return helper.pid is not None and _alive(helper.pid)
+
+
 def test_a_helper_under_its_memory_limit_is_kept(
     state: ServiceState, helper: BatchHelper, texts: list[str]
 ) -> None:
-    assessor = state.require()
-    helper.memory_limit_mb = 100_000
-    helper.assess_many(assessor, texts)
-    first = helper.pid
-    helper.assess_many(assessor, texts)
-    assert first is not None and helper.pid == first
+    assert _kept_after_a_batch(state, helper, texts, limit_mb=100_000)
+
+
+def test_the_limit_holds_for_the_worker_and_its_helper_together(
+    state: ServiceState, helper: BatchHelper, texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "resident_mb", lambda pid="self": 200.0)
+    monkeypatch.setattr(workers, "private_mb", lambda pid="self": 30.0)
+    # Each is under 224 MiB on its own; together they are not.
+    assert not _kept_after_a_batch(state, helper, texts, limit_mb=224)
+
+
+def test_a_helper_that_leaves_its_worker_room_is_kept(
+    state: ServiceState, helper: BatchHelper, texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "resident_mb", lambda pid="self": 180.0)
+    monkeypatch.setattr(workers, "private_mb", lambda pid="self": 30.0)
+    assert _kept_after_a_batch(state, helper, texts, limit_mb=224)
 
 
 def test_a_shared_batch_answers_as_the_worker_alone(
