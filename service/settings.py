@@ -27,7 +27,8 @@ class Settings(BaseSettings):
         224,
         ge=0,
         description="a worker whose resident memory passes this many MiB is replaced by a fresh "
-        "one, without refusing a request, and so is its batch helper (0: never)",
+        "one, without refusing a request; its batch helper is forked afresh once the worker's "
+        "resident memory and the helper's own pages together pass it (0: never)",
     )
     log_level: str = "INFO"
     log_text: bool = Field(False, description="never log request text unless explicitly enabled")
