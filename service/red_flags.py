@@ -85,7 +85,7 @@ _WRITER_COMPLAINT = re.compile(
     # Not a replaced hip ("recovering from my hip replacement").
     r"\b(my|mine)\s+(own\s+)?(low(er)?\s+|left\s+|right\s+)?(back|legs?|hips?(?!\s+(replacement|op|operation|surgery))|"
     r"spine|waist|loins)\b|\bmine'?s\b|\bit'?s\s+me\s*(\(\d{1,3}\)\s*)?,?\s*with\b|"
-    r"\bmine\s+(is|are|was|has)\b(?!\s+\d)|\bi('?m|\s+am)\s+the\s+one\s+with\b|"
+    r"\bmine\s+(is|are|was|has)\b(?!\s+\d+([.,]\d+)?\b(?!\s*%))|\bi('?m|\s+am)\s+the\s+one\s+with\b|"
     # "My issue is a sore lower back", "today it's my turn with a back problem", "now is me with
     # the back pain", "mine came on after a long drive".
     r"\bmy\s+(own\s+)?(issue|problem|complaint|concern|trouble)\s+is\s+(only\s+|just\s+)?(a\s+|the\s+|my\s+)?(\w+\s+){0,2}"
@@ -106,7 +106,7 @@ _WRITER_COMPLAINT = re.compile(
     r"\bthis\s+is\s+(just|only)\s+(a\s+)?(\w+\s+)?(backache|back\s*(pain|ache)|sore\s+back|bad\s+back)\b|"
     r"\b(back|backache|sciatica)\b[^.!?\n]{0,20}\b(since|after|from|when)\s+i\s+(started|moved|lifted|"
     r"began|did|joined|took|went|carried|got|dug|was\s+(lifting|moving|digging|carrying))\b|"
-    r"\b(for|as\s+for)\s+me\b[^.!?\n]{0,25}\b(pain|ache|sore)|"
+    r"\b(for|as\s+for)\s+me\b[^.!?\n]{0,25}\b(pain|ache|sore|stiff\s+back|back\s+(is\s+)?stiff)|"
     # "I (42) woke up with back pain", "I'm stuck with the back pain", "What I DO have is a back
     # that feels like it's been used as a trampoline", "Me? I'm here with a pulled back", "ME: 31".
     r"\bi\s*\(\d{1,3}\)[^.!?\n]{0,40}\b(back|pain|ache|sciatica)\b|"
