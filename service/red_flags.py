@@ -83,7 +83,8 @@ _TOLD_AS_NOW = re.compile(
 # The writer describing their own pain, anywhere in the text: then the writer is the patient.
 _WRITER_COMPLAINT = re.compile(
     # Not a replaced hip ("recovering from my hip replacement").
-    r"\b(my|mine)\s+(own\s+)?(low(er)?\s+|left\s+|right\s+)?(back|legs?|hips?(?!\s+(replacement|op|operation|surgery))|"
+    r"\b(my|mine)\s+(own\s+)?(low(er)?\s+|left\s+|right\s+)?(back(?!\s+(patients|clients|caseload|clinic|garden|door|yard|"
+    r"gate|seat|pocket|room|office|list))|legs?|hips?(?!\s+(replacement|op|operation|surgery))|"
     r"spine|waist|loins)\b|\bmine'?s\b|\bit'?s\s+me\s*(\(\d{1,3}\)\s*)?,?\s*with\b|"
     r"\bmine\s+(is|are|was|has)\b(?!\s+\d+([.,]\d+)?\b(?!\s*%))|\bi('?m|\s+am)\s+the\s+one\s+with\b|"
     # "My issue is a sore lower back", "today it's my turn with a back problem", "now is me with
@@ -96,7 +97,9 @@ _WRITER_COMPLAINT = re.compile(
     r"\b(ache|pain|twinge|niggle)\s+i\s+(always\s+|usually\s+)?get\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+|just\s+|only\s+)?(have|'ve)\s+(just\s+|only\s+)?(had\s+|got\s+)?(a\s+)?"
     r"(?!(treated|seen|reviewed|assessed|examined|managed|referred|sent|asked|brought|booked|"
-    r"invited|called|rung|phoned|written|been\s+treating|been\s+seeing)\b)([\w-]+\s+){0,3}(back|legs?|hips?)\b|"
+    r"invited|called|rung|phoned|written|been\s+treating|been\s+seeing)\b)([\w-]+\s+){0,3}"
+    # Not coming back: "I've only just come back after a break".
+    r"(?<!come\s)(?<!came\s)(?<!coming\s)(?<!been\s)(?<!go\s)(?<!gone\s)(?<!went\s)(back|legs?|hips?)\b|"
     r"\bi(\s+|(?='))(also\s+|too\s+|now\s+|still\s+)?(have|'ve\s+(just\s+)?got|am\s+having|get)\s+(?!no\s+(pain|ache)\b)(\w+\s+){0,2}(pain|ache)\b|\bi('?m|\s+am|"
     r"\s+have|'?ve|\s+get|'?m\s+getting|\s+got)\s+(\w+\s+){0,2}(back|leg|hip)\s*(pain|ache)|"
     # "I'm 34, lower back aches ...", "I am 40 and have back pain", "for me only pain in the back".
