@@ -202,8 +202,16 @@ def serve_workers(host: str, port: int, count: int, metrics_dir: Path | None = N
         return _Process(process, ready, retire)
 
     def ended(process: Any) -> None:
-        if metrics_dir is not None:
+        if metrics_dir is None:
+            return
+        try:
             metrics_files.retire(metrics_dir, process.pid)
+        except (OSError, RuntimeError) as err:  # RuntimeError: a corrupt file
+            # Its counts are lost from the totals; the service is not.
+            log.error(
+                "could not fold a finished worker's metrics into the totals",
+                extra={"event": "metrics_not_retired", "reason": str(err)},
+            )
 
     slots = [_Slot(sock, start(sock)) for sock in sockets]
     stopping = False
