@@ -163,10 +163,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _process_tree(pid: int) -> list[tuple[int, str]]:
-    """A process and its descendants, each with its role in the service: the supervisor, its
-    workers, their batch helpers, multiprocessing's resource tracker (or "process" for any
-    other command, such as training)."""
+def _process_tree(pid: int) -> list[tuple[int, str, int]]:
+    """A process and its descendants, each with its role in the service (the supervisor, its
+    workers, their batch helpers, multiprocessing's resource tracker, or "process" for any
+    other command, such as training) and its parent's pid."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -175,10 +175,10 @@ def _process_tree(pid: int) -> list[tuple[int, str]]:
                 children.setdefault(int(stat[1]), []).append(int(entry.name))
             except (OSError, IndexError):
                 continue
-    found: list[tuple[int, str]] = []
-    stack = [(pid, "")]
+    found: list[tuple[int, str, int]] = []
+    stack = [(pid, "", 0)]
     while stack:
-        current, parent_role = stack.pop()
+        current, parent_role, parent = stack.pop()
         try:
             command = Path(f"/proc/{current}/cmdline").read_bytes()
         except OSError:
@@ -193,8 +193,8 @@ def _process_tree(pid: int) -> list[tuple[int, str]]:
             role = "supervisor"
         else:
             role = "process"
-        found.append((current, role))
-        stack.extend((child, role) for child in children.get(current, []))
+        found.append((current, role, parent))
+        stack.extend((child, role, current) for child in children.get(current, []))
     return found
 
 
@@ -203,7 +203,7 @@ def tree_rss_mb(pid: int, field: str = "VmRSS") -> tuple[float, list[tuple[str, 
     (role, MiB). With field="Pss", each page shared by n processes counts 1/n in each: a
     helper forked from a worker shares most of its pages, which RSS counts in both."""
     sizes = []
-    for current, role in _process_tree(pid):
+    for current, role, _ in _process_tree(pid):
         try:
             where = "status" if field == "VmRSS" else "smaps_rollup"
             status = Path(f"/proc/{current}/{where}").read_text()
@@ -213,31 +213,30 @@ def tree_rss_mb(pid: int, field: str = "VmRSS") -> tuple[float, list[tuple[str, 
     return sum(size for _, size in sizes), sizes
 
 
-def workers_of(pid: int) -> dict[int, float]:
-    """The server's worker processes and the resident memory of each, in MiB."""
+def _worker_rss(tree: list[tuple[int, str, int]]) -> dict[int, float]:
     return {
         current: size
-        for current, role in _process_tree(pid)
+        for current, role, _ in tree
         if role == "worker"
         for size in [_rss_mb(current)]
         if size is not None
     }
 
 
+def workers_of(pid: int) -> dict[int, float]:
+    """The server's worker processes and the resident memory of each, in MiB."""
+    return _worker_rss(_process_tree(pid))
+
+
 def slots_of(pid: int) -> dict[int, float]:
     """Each worker's memory with its batch helper's, in MiB: the worker's resident memory and
     the pages only the helper holds, which together TRIAGE_WORKER_MEMORY_MB bounds."""
-    sizes = workers_of(pid)
-    for current, role in _process_tree(pid):
-        if role != "helper":
-            continue
-        try:
-            parent = int(Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        private = private_mb(current)
-        if parent in sizes and private is not None:
-            sizes[parent] += private
+    tree = _process_tree(pid)
+    sizes = _worker_rss(tree)
+    for current, role, worker in tree:
+        private = private_mb(current) if role == "helper" else None
+        if worker in sizes and private is not None:
+            sizes[worker] += private
     return sizes
 
 
